@@ -1,0 +1,139 @@
+/// Every billing operation, as the API, the notification listener and the scheduler see it.
+///
+/// Implemented in process by `BileanEngine.Engine`, and later over AMQP RPC. Every method throws
+/// ``BileanError``: `invalidInput` naming the field, `notFound`, `conflict`, or `internalError`.
+package protocol BillingEngine: Sendable {
+    /// A page of users, each with its real-time balance.
+    func listUsers(_ query: ListQuery) async throws -> [User]
+    /// A user with its real-time balance.
+    func user(_ id: String) async throws -> User
+    /// Creates (or renames) a user, e.g. from `identity.project.created`.
+    func createUser(id: String, name: String?, messageID: String?) async throws -> User
+    /// Soft-deletes a user, e.g. from `identity.project.deleted`; its open intervals are settled first.
+    func deleteUser(id: String, messageID: String?) async throws
+    /// Adds money to a user's balance (0 < value ≤ ``Recharge/maximumValue``).
+    func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User
+    /// Attaches a policy to a user; its live resources are re-priced from now.
+    func attachPolicy(userID: String, policyID: String) async throws -> User
+    /// Settles a user at an instant: closes every open interval there.
+    func settle(userID: String, at instant: BillingTime) async throws -> User
+
+    /// Creates a rule from a spec validated by its plugin.
+    func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule
+    /// A rule.
+    func rule(_ id: String) async throws -> Rule
+    /// A page of rules.
+    func listRules(_ query: ListQuery) async throws -> [Rule]
+    /// Changes a rule's name, spec (same resource type) or metadata.
+    func updateRule(_ id: String, _ update: RuleUpdate) async throws -> Rule
+    /// Deletes a rule that no policy uses.
+    func deleteRule(_ id: String) async throws
+
+    /// Creates a policy with rules (at most one per resource type).
+    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy
+    /// A policy.
+    func policy(_ id: String) async throws -> Policy
+    /// A page of policies.
+    func listPolicies(_ query: ListQuery) async throws -> [Policy]
+    /// Changes a policy's name, metadata or default flag.
+    func updatePolicy(_ id: String, _ update: PolicyUpdate) async throws -> Policy
+    /// Deletes a policy that no user relies on.
+    func deletePolicy(_ id: String) async throws
+    /// Adds rules to a policy.
+    func addRules(policyID: String, ruleIDs: [String]) async throws -> Policy
+    /// Removes rules from a policy.
+    func removeRules(policyID: String, ruleIDs: [String]) async throws -> Policy
+
+    /// Applies resource events, all in one transaction; a message id seen before changes nothing.
+    func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome]
+    /// A resource.
+    func resource(_ id: String) async throws -> Resource
+    /// A page of resources.
+    func listResources(_ query: ListQuery) async throws -> [Resource]
+    /// Whether the user can afford `count` of each resource for the next hour.
+    func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool
+
+    /// A page of events.
+    func listEvents(_ query: ListQuery) async throws -> [Event]
+    /// A page of consumptions.
+    func listConsumptions(_ query: ListQuery) async throws -> [Consumption]
+    /// Costs per resource, or per resource type when `summary`, clipped to the query's window and including the
+    /// still-open intervals up to now.
+    func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
+}
+
+/// Changes to a rule; `nil` fields stay as they are.
+package struct RuleUpdate: Sendable, Hashable {
+    /// A new name.
+    package var name: String?
+    /// A new spec (for the same resource type).
+    package var spec: JSONValue?
+    /// New metadata.
+    package var metadata: JSONValue?
+
+    /// Creates an update.
+    package init(name: String? = nil, spec: JSONValue? = nil, metadata: JSONValue? = nil) {
+        self.name = name
+        self.spec = spec
+        self.metadata = metadata
+    }
+}
+
+/// Changes to a policy; `nil` fields stay as they are.
+package struct PolicyUpdate: Sendable, Hashable {
+    /// A new name.
+    package var name: String?
+    /// New metadata.
+    package var metadata: JSONValue?
+    /// Make it the default policy (or stop being it).
+    package var isDefault: Bool?
+
+    /// Creates an update.
+    package init(name: String? = nil, metadata: JSONValue? = nil, isDefault: Bool? = nil) {
+        self.name = name
+        self.metadata = metadata
+        self.isDefault = isDefault
+    }
+}
+
+/// A resource that may be created, for ``BillingEngine/validateCreation(userID:resources:count:)``.
+package struct ResourceSpec: Sendable, Hashable {
+    /// Its type.
+    package var resourceType: String
+    /// Its properties.
+    package var properties: [String: JSONValue]
+
+    /// Creates a spec.
+    package init(resourceType: String, properties: [String: JSONValue]) {
+        self.resourceType = resourceType
+        self.properties = properties
+    }
+}
+
+/// What applying one resource event did.
+package enum ApplyOutcome: Sendable, Hashable {
+    /// The event was billed.
+    case applied
+    /// Its message id had been processed before: nothing changed.
+    case duplicate
+}
+
+/// Cost of one resource, or of one resource type, over a window.
+package struct ConsumptionStatistics: Sendable, Hashable {
+    /// The resource, or `nil` in a per-type summary.
+    package var resourceID: String?
+    /// The resource type.
+    package var resourceType: String
+    /// The user, when the statistics are of one user.
+    package var userID: String?
+    /// The cost within the window, open intervals included.
+    package var cost: Money
+
+    /// Creates a row.
+    package init(resourceID: String?, resourceType: String, userID: String?, cost: Money) {
+        self.resourceID = resourceID
+        self.resourceType = resourceType
+        self.userID = userID
+        self.cost = cost
+    }
+}

@@ -1,0 +1,56 @@
+/// A billing account: one per Keystone project (Bilean calls a project a "user").
+package struct User: Sendable, Hashable {
+    /// The Keystone project id.
+    package var id: String
+    /// The project name, if known.
+    package var name: String?
+    /// The attached policy; `nil` means the default policy.
+    package var policyID: String?
+    /// The settled balance: recharges minus every stored consumption.
+    package var balance: Money
+    /// The sum of the rates of the user's resources.
+    package var rate: Rate
+    /// How far below zero the balance may go before the user is frozen.
+    package var credit: Money
+    /// The last settlement or billing change of the account.
+    package var lastBill: BillingTime?
+    /// The billing status.
+    package var status: UserStatus
+    /// Why the status is what it is.
+    package var statusReason: String?
+    /// When the account was created.
+    package var createdAt: BillingTime
+    /// When the account last changed.
+    package var updatedAt: BillingTime?
+    /// When the project was deleted (soft delete).
+    package var deletedAt: BillingTime?
+
+    /// Creates a user.
+    package init(
+        id: String,
+        name: String? = nil,
+        policyID: String? = nil,
+        balance: Money = .zero,
+        rate: Rate = .zero,
+        credit: Money = .zero,
+        lastBill: BillingTime? = nil,
+        status: UserStatus = .initial,
+        statusReason: String? = nil,
+        createdAt: BillingTime,
+        updatedAt: BillingTime? = nil,
+        deletedAt: BillingTime? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.policyID = policyID
+        self.balance = balance
+        self.rate = rate
+        self.credit = credit
+        self.lastBill = lastBill
+        self.status = status
+        self.statusReason = statusReason
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.deletedAt = deletedAt
+    }
+}

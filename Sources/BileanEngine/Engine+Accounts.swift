@@ -1,0 +1,121 @@
+import BileanCore
+import BileanStore
+import Logging
+
+extension Engine {
+    /// The user with its real-time balance at `now`.
+    func presented(_ user: User, resources: [Resource], at now: BillingTime) -> User {
+        var shown = user
+        shown.balance = AccountMath.balance(user.balance, resources: resources.map(\.billing), at: now)
+        return shown
+    }
+
+    /// The balance below which the notify job fires: enough for `prior_notify_time` at the current rate, above
+    /// the freeze threshold.
+    func notifyThreshold(for user: User) -> Money {
+        let cover = Money(
+            units: Money.roundedQuotient(user.rate.unitsPerHour * Int128(self.configuration.priorNotifySeconds), 3600)
+        )
+        return cover - user.credit
+    }
+
+    /// Re-evaluates a user's status after a change and rewrites its notify and freeze jobs.
+    ///
+    /// Runs the status machine (``UserStatusMachine``) and records a status change as an event. The work is
+    /// proportional to the user's own live resources, never to the number of users.
+    /// - Returns: The updated user (not yet saved).
+    func refreshAccount(
+        _ user: User,
+        trigger: UserStatusMachine.Trigger,
+        resources: [Resource],
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> User {
+        var user = user
+        let billing = resources.map(\.billing)
+        let balance = AccountMath.balance(user.balance, resources: billing, at: now)
+        let notifyAt = AccountMath.instant(
+            whenBalanceReaches: self.notifyThreshold(for: user),
+            balance: user.balance,
+            resources: billing,
+            from: now
+        )
+        let freezeAt = AccountMath.instant(
+            whenBalanceReaches: Money.zero - user.credit,
+            balance: user.balance,
+            resources: billing,
+            from: now
+        )
+        let account = UserStatusMachine.Account(
+            balance: balance,
+            rate: user.rate,
+            credit: user.credit,
+            notifyAt: notifyAt,
+            now: now
+        )
+        let transition = UserStatusMachine().transition(from: user.status, on: trigger, account: account)
+        if transition.status != user.status {
+            try await transaction.insertEvent(
+                Event(
+                    id: self.newID(),
+                    timestamp: now,
+                    objectID: user.id,
+                    objectType: "user",
+                    objectName: user.name,
+                    action: "status_change",
+                    userID: user.id,
+                    level: transition.status == .warning || transition.status == .freeze ? .warning : .info,
+                    status: transition.status.rawValue,
+                    statusReason: transition.reason,
+                    metadata: .object([
+                        "from": .string(user.status.rawValue),
+                        "actions": .array(transition.actions.map { .string("\($0)") }),
+                    ])
+                )
+            )
+        }
+        user.status = transition.status
+        user.statusReason = transition.reason
+        var jobs: [Job] = []
+        if user.status != .freeze {
+            if let freezeAt { jobs.append(Job(userID: user.id, kind: .freeze, runAt: freezeAt)) }
+            if user.status != .warning, let notifyAt {
+                jobs.append(Job(userID: user.id, kind: .notify, runAt: notifyAt))
+            }
+        }
+        try await transaction.replaceJobs(userID: user.id, kinds: [.notify, .freeze], with: jobs)
+        return user
+    }
+
+    /// Locks a user, creating it (status INIT, balance 0) when Bilean has not seen the project yet.
+    func lockOrCreateUser(_ id: String, now: BillingTime, in transaction: any StoreTransaction) async throws -> User {
+        if let user = try await transaction.user(id, lock: true) { return user }
+        let user = User(id: id, credit: self.configuration.defaultCredit, createdAt: now)
+        guard try await transaction.insertUser(user) else {
+            // Another engine inserted it concurrently; lock the stored row.
+            return try await transaction.user(id, lock: true) ?? user
+        }
+        try await transaction.insertEvent(
+            Event(
+                id: self.newID(),
+                timestamp: now,
+                objectID: id,
+                objectType: "user",
+                action: "create",
+                userID: id,
+                status: user.status.rawValue,
+                statusReason: "First seen"
+            )
+        )
+        return try await transaction.user(id, lock: true) ?? user
+    }
+
+    /// A live (not deleted) user, locked when `lock`.
+    func liveUser(_ id: String, lock: Bool, in transaction: any StoreTransaction) async throws -> User {
+        try Self.checkID(id, field: "user_id")
+        guard let user = try await transaction.user(id, lock: lock), user.deletedAt == nil else {
+            throw BileanError.notFound("User", id)
+        }
+        return user
+    }
+}

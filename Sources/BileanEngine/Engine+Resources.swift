@@ -1,0 +1,236 @@
+package import BileanCore
+import BileanStore
+import Logging
+
+extension Engine {
+    package func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome] {
+        for event in events { try Self.check(event) }
+        let now = self.now()
+        // Group by user so that each user is locked once per batch, in a stable order (fewer deadlocks between
+        // concurrent engines); the order of one user's events is kept. Billing does not depend on it anyway.
+        let order = events.indices.sorted { (events[$0].userID, $0) < (events[$1].userID, $1) }
+        return try await self.transaction("apply resource events") { transaction in
+            var outcomes = [ApplyOutcome](repeating: .duplicate, count: events.count)
+            var seen: [String: ApplyOutcome] = [:]
+            var users: [String: User] = [:]
+            for index in order {
+                let event = events[index]
+                // One message may carry several resource events: the id is checked once per message.
+                if let outcome = seen[event.messageID] {
+                    outcomes[index] = outcome
+                    if outcome == .duplicate { continue }
+                } else {
+                    let isNew = try await transaction.markProcessed(event.messageID, at: now)
+                    seen[event.messageID] = isNew ? .applied : .duplicate
+                    outcomes[index] = seen[event.messageID] ?? .duplicate
+                    if !isNew { continue }
+                }
+                var user: User
+                if let cached = users[event.userID] {
+                    user = cached
+                } else {
+                    user = try await self.lockOrCreateUser(event.userID, now: now, in: transaction)
+                }
+                user = try await self.applyLocked(event, user: user, now: now, in: transaction)
+                users[event.userID] = user
+            }
+            for var user in users.values {
+                let resources = try await transaction.liveResources(userID: user.id)
+                user = try await self.refreshAccount(
+                    user, trigger: .billingChanged, resources: resources, now: now, in: transaction
+                )
+                try await transaction.updateUser(user)
+            }
+            return outcomes
+        }
+    }
+
+    /// Checks a resource event's fields.
+    static func check(_ event: ResourceEvent) throws(BileanError) {
+        try Self.checkID(event.messageID, field: "message_id")
+        try Self.checkID(event.resourceID, field: "resource_id")
+        try Self.checkID(event.userID, field: "user_id")
+        try Self.checkID(event.resourceType, field: "resource_type")
+    }
+
+    /// Applies one event to a locked user's resource: O(1) when it arrives in order, a replay of the resource's
+    /// own history when it is late, out of order, or completes a pending deletion.
+    /// - Returns: The user with its balance and rate moved (not yet saved).
+    func applyLocked(
+        _ event: ResourceEvent,
+        user: User,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> User {
+        var user = user
+        let existing = try await transaction.resource(event.resourceID)
+        var resource = existing ?? Resource(
+            id: event.resourceID,
+            userID: event.userID,
+            resourceType: event.resourceType,
+            properties: event.properties,
+            createdAt: now
+        )
+        if resource.userID != event.userID || resource.resourceType != event.resourceType {
+            self.logger.warning(
+                "resource event disagrees with the recorded owner or type; the recorded ones are kept",
+                metadata: ["resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)"]
+            )
+        }
+        let quote: Quote
+        switch event.action {
+        case .create, .update:
+            quote = try await self.price(
+                resourceType: resource.resourceType, properties: event.properties, user: user, in: transaction
+            )
+        case .delete:
+            quote = Quote(rate: .zero, ruleID: resource.ruleID, warning: nil)
+        }
+        let entry = TimelineEntry(time: event.time, action: event.action, rate: quote.rate, messageID: event.messageID)
+        try await transaction.appendTimeline(entry, resourceID: resource.id, properties: event.properties)
+
+        let before = resource.billing
+        let step: BillingStep
+        let isLatest: Bool
+        if before.acceptsInOrder(event.action, at: event.time) {
+            step = before.applyingInOrder(event.action, at: event.time, newRate: quote.rate)
+            isLatest = true
+        } else {
+            let timeline = try await transaction.timeline(resourceID: resource.id)
+            step = before.rerated(timeline: timeline, eventTime: event.time)
+            isLatest = ResourceTimeline(timeline).entries.last?.messageID == event.messageID
+        }
+        resource.billing = step.billing
+        if isLatest && event.action != .delete {
+            resource.properties = event.properties
+            resource.ruleID = quote.ruleID
+        }
+        resource.updatedAt = now
+        try await transaction.saveResource(resource)
+        user.rate = user.rate - before.rate + step.billing.rate
+        user.lastBill = max(user.lastBill ?? event.time, event.time)
+        user.updatedAt = now
+        if let charge = step.charge {
+            try await self.record(charge, resource: resource, user: &user, in: transaction)
+        }
+        let rerated = step.charge?.cause == .rerate
+        try await transaction.insertEvent(
+            Event(
+                id: self.newID(),
+                timestamp: event.time,
+                objectID: resource.id,
+                objectType: resource.resourceType,
+                action: event.action.rawValue,
+                userID: user.id,
+                level: .info,
+                status: step.billing.deletedAt != nil ? "DELETED" : (step.billing.isActive ? "ACTIVE" : "PENDING"),
+                statusReason: rerated ? "Late event: earlier intervals re-rated" : nil,
+                metadata: .object([
+                    "message_id": .string(event.messageID),
+                    "rate": .string(step.billing.rate.perSecondForDisplay.description),
+                    "properties": .object(event.properties),
+                ])
+            )
+        )
+        if let warning = quote.warning {
+            try await transaction.insertEvent(
+                Event(
+                    id: self.newID(),
+                    timestamp: event.time,
+                    objectID: resource.id,
+                    objectType: resource.resourceType,
+                    action: "price",
+                    userID: user.id,
+                    level: .warning,
+                    status: "UNPRICED",
+                    statusReason: warning,
+                    metadata: .object(["message_id": .string(event.messageID)])
+                )
+            )
+        }
+        return user
+    }
+
+    /// The price of a resource under its user's policy (or the default policy).
+    struct Quote: Sendable {
+        var rate: Rate
+        var ruleID: String?
+        var warning: String?
+    }
+
+    func price(
+        resourceType: String,
+        properties: [String: JSONValue],
+        user: User,
+        in transaction: any StoreTransaction
+    ) async throws -> Quote {
+        let policy: Policy?
+        if let policyID = user.policyID {
+            policy = try await transaction.policy(policyID, includeDeleted: true)
+        } else {
+            policy = try await transaction.defaultPolicy()
+        }
+        guard let policy else {
+            return Quote(rate: .zero, ruleID: nil, warning: "no policy applies to the user; billed at 0")
+        }
+        guard let ref = policy.rule(for: resourceType),
+            let rule = try await transaction.rule(ref.id, includeDeleted: true)
+        else {
+            return Quote(
+                rate: .zero, ruleID: nil, warning: "policy \(policy.id) has no rule for \(resourceType); billed at 0"
+            )
+        }
+        let pricer: any ResourcePricer
+        do {
+            pricer = try self.plugins.validate(spec: rule.spec).1
+        } catch {
+            self.logger.error("stored rule no longer validates", metadata: ["rule.id": "\(rule.id)", "error": "\(error)"])
+            return Quote(rate: .zero, ruleID: rule.id, warning: "rule \(rule.id) is invalid: \(error.message)")
+        }
+        let quote = pricer.price(of: properties)
+        return Quote(rate: quote.rate, ruleID: rule.id, warning: quote.warning)
+    }
+
+    package func resource(_ id: String) async throws -> Resource {
+        try Self.checkID(id, field: "resource_id")
+        return try await self.transaction("show resource") { transaction in
+            guard let resource = try await transaction.resource(id) else {
+                throw BileanError.notFound("Resource", id)
+            }
+            return resource
+        }
+    }
+
+    package func listResources(_ query: ListQuery) async throws -> [Resource] {
+        let query = try self.validated(query, .resources)
+        return try await self.transaction("list resources") { transaction in
+            try await transaction.resources(query)
+        }
+    }
+
+    package func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool {
+        guard (1...1000).contains(count) else {
+            throw BileanError.invalid("count", "count must be between 1 and 1000")
+        }
+        guard !resources.isEmpty, resources.count <= 100 else {
+            throw BileanError.invalid("resources", "resources must list 1 to 100 resources")
+        }
+        for spec in resources { try Self.checkID(spec.resourceType, field: "resource_type") }
+        let now = self.now()
+        return try await self.transaction("validate creation") { transaction in
+            let user = try await self.liveUser(userID, lock: false, in: transaction)
+            let live = try await transaction.liveResources(userID: userID)
+            var rate = user.rate
+            for spec in resources {
+                let quote = try await self.price(
+                    resourceType: spec.resourceType, properties: spec.properties, user: user, in: transaction
+                )
+                rate = rate + quote.rate * count
+            }
+            let balance = AccountMath.balance(user.balance, resources: live.map(\.billing), at: now)
+            // The next hour at the new total rate: rate.unitsPerHour is exactly the cost of one hour.
+            let afterHour = balance - Money(units: rate.unitsPerHour)
+            return afterHour >= Money.zero - user.credit
+        }
+    }
+}

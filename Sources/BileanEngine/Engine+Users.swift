@@ -1,0 +1,208 @@
+package import BileanCore
+import BileanStore
+import Logging
+
+extension Engine {
+    package func listUsers(_ query: ListQuery) async throws -> [User] {
+        let query = try self.validated(query, .users)
+        let now = self.now()
+        return try await self.transaction("list users") { transaction in
+            var users: [User] = []
+            for user in try await transaction.users(query) {
+                let resources = try await transaction.liveResources(userID: user.id)
+                users.append(self.presented(user, resources: resources, at: now))
+            }
+            return users
+        }
+    }
+
+    package func user(_ id: String) async throws -> User {
+        let now = self.now()
+        return try await self.transaction("show user") { transaction in
+            let user = try await self.liveUser(id, lock: false, in: transaction)
+            let resources = try await transaction.liveResources(userID: id)
+            return self.presented(user, resources: resources, at: now)
+        }
+    }
+
+    package func createUser(id: String, name: String?, messageID: String?) async throws -> User {
+        try Self.checkID(id, field: "user_id")
+        if let name { try Self.checkName(name) }
+        let now = self.now()
+        return try await self.transaction("create user") { transaction in
+            if let messageID, try await !transaction.markProcessed(messageID, at: now) {
+                let user = try await self.liveUser(id, lock: false, in: transaction)
+                return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
+            }
+            var user = try await self.lockOrCreateUser(id, now: now, in: transaction)
+            if user.deletedAt != nil || (name != nil && user.name != name) {
+                user.deletedAt = nil
+                user.name = name ?? user.name
+                user.updatedAt = now
+                try await transaction.updateUser(user)
+                try await transaction.insertEvent(
+                    Event(
+                        id: self.newID(), timestamp: now, objectID: id, objectType: "user", objectName: user.name,
+                        action: "update", userID: id, status: user.status.rawValue
+                    )
+                )
+            }
+            return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
+        }
+    }
+
+    package func deleteUser(id: String, messageID: String?) async throws {
+        try Self.checkID(id, field: "user_id")
+        let now = self.now()
+        try await self.transaction("delete user") { transaction in
+            if let messageID, try await !transaction.markProcessed(messageID, at: now) { return }
+            guard var user = try await transaction.user(id, lock: true), user.deletedAt == nil else {
+                throw BileanError.notFound("User", id)
+            }
+            user = try await self.settleLocked(user, at: now, cause: .settlement, in: transaction)
+            user.deletedAt = now
+            user.updatedAt = now
+            try await transaction.updateUser(user)
+            try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
+            try await transaction.insertEvent(
+                Event(
+                    id: self.newID(), timestamp: now, objectID: id, objectType: "user", objectName: user.name,
+                    action: "delete", userID: id, status: user.status.rawValue, statusReason: "Project deleted"
+                )
+            )
+        }
+    }
+
+    package func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
+        guard value.isPositive else {
+            throw BileanError.invalid("value", "The recharge value must be greater than 0")
+        }
+        guard value <= Recharge.maximumValue else {
+            throw BileanError.invalid("value", "The recharge value must not exceed \(Recharge.maximumValue)")
+        }
+        try Self.checkMetadata(metadata)
+        let now = self.now()
+        return try await self.transaction("recharge") { transaction in
+            var user = try await self.liveUser(userID, lock: true, in: transaction)
+            user.balance += value
+            user.updatedAt = now
+            try await transaction.insertRecharge(
+                Recharge(id: self.newID(), userID: userID, kind: kind, value: value, timestamp: now, metadata: metadata)
+            )
+            try await transaction.insertEvent(
+                Event(
+                    id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
+                    action: "recharge", userID: userID, status: user.status.rawValue,
+                    metadata: .object(["value": .string(value.description), "type": .string(kind.rawValue)])
+                )
+            )
+            let resources = try await transaction.liveResources(userID: userID)
+            user = try await self.refreshAccount(
+                user, trigger: .recharged, resources: resources, now: now, in: transaction
+            )
+            try await transaction.updateUser(user)
+            return self.presented(user, resources: resources, at: now)
+        }
+    }
+
+    package func attachPolicy(userID: String, policyID: String) async throws -> User {
+        try Self.checkID(policyID, field: "policy")
+        let now = self.now()
+        return try await self.transaction("attach policy") { transaction in
+            var user = try await self.liveUser(userID, lock: true, in: transaction)
+            guard let policy = try await transaction.policy(policyID, includeDeleted: false) else {
+                throw BileanError.notFound("Policy", policyID)
+            }
+            user.policyID = policy.id
+            user.updatedAt = now
+            try await transaction.updateUser(user)
+            try await transaction.insertEvent(
+                Event(
+                    id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
+                    action: "attach_policy", userID: userID, status: user.status.rawValue,
+                    metadata: .object(["policy_id": .string(policy.id)])
+                )
+            )
+            // Re-price every live resource under the new policy from now on.
+            for resource in try await transaction.liveResources(userID: userID) where resource.billing.isActive {
+                let event = ResourceEvent(
+                    messageID: "attach-policy-\(self.newID())",
+                    action: .update,
+                    resourceType: resource.resourceType,
+                    resourceID: resource.id,
+                    userID: userID,
+                    properties: resource.properties,
+                    time: max(now, resource.billing.billedUntil ?? now)
+                )
+                user = try await self.applyLocked(event, user: user, now: now, in: transaction)
+            }
+            let resources = try await transaction.liveResources(userID: userID)
+            user = try await self.refreshAccount(
+                user, trigger: .billingChanged, resources: resources, now: now, in: transaction
+            )
+            try await transaction.updateUser(user)
+            return self.presented(user, resources: resources, at: now)
+        }
+    }
+
+    package func settle(userID: String, at instant: BillingTime) async throws -> User {
+        let now = self.now()
+        return try await self.transaction("settle") { transaction in
+            var user = try await self.liveUser(userID, lock: true, in: transaction)
+            user = try await self.settleLocked(user, at: instant, cause: .settlement, in: transaction)
+            let resources = try await transaction.liveResources(userID: userID)
+            user = try await self.refreshAccount(
+                user, trigger: .billingChanged, resources: resources, now: max(now, instant), in: transaction
+            )
+            try await transaction.updateUser(user)
+            return self.presented(user, resources: resources, at: max(now, instant))
+        }
+    }
+
+    /// Closes every open interval of a locked user at `instant`, recording consumptions; returns the user with its
+    /// balance moved by exactly their costs (not yet saved).
+    func settleLocked(
+        _ user: User,
+        at instant: BillingTime,
+        cause: Consumption.Cause,
+        in transaction: any StoreTransaction
+    ) async throws -> User {
+        var user = user
+        for var resource in try await transaction.liveResources(userID: user.id) {
+            let step = resource.billing.settling(at: instant, cause: cause)
+            guard step.billing != resource.billing else { continue }
+            resource.billing = step.billing
+            try await transaction.saveResource(resource)
+            if let charge = step.charge {
+                try await self.record(charge, resource: resource, user: &user, in: transaction)
+            }
+        }
+        user.lastBill = max(user.lastBill ?? instant, instant)
+        user.updatedAt = self.now()
+        return user
+    }
+
+    /// Stores a charge as a consumption and moves the user's balance by exactly its cost.
+    func record(
+        _ charge: Charge,
+        resource: Resource,
+        user: inout User,
+        in transaction: any StoreTransaction
+    ) async throws {
+        try await transaction.insertConsumption(
+            Consumption(
+                id: self.newID(),
+                userID: user.id,
+                resourceID: resource.id,
+                resourceType: resource.resourceType,
+                startTime: charge.start,
+                endTime: charge.end,
+                rate: charge.rate,
+                cost: charge.cost,
+                cause: charge.cause,
+                createdAt: self.now()
+            )
+        )
+        user.balance -= charge.cost
+    }
+}

@@ -1,0 +1,99 @@
+package import BileanCore
+package import BileanStore
+import Foundation
+package import Logging
+
+/// The billing engine: every operation of the REST API, each one store transaction.
+///
+/// The engine owns no state of its own: several engines may run over one PostgreSQL database, serialising per
+/// user through row locks.
+package struct Engine: BillingEngine {
+    /// The engine's settings, with the defaults of BILEAN.md.
+    package struct Configuration: Sendable {
+        /// Warn this many seconds before the balance runs out (`[scheduler] prior_notify_time`, 3 hours).
+        package var priorNotifySeconds: Int64 = 3 * 3600
+        /// The credit of a new user.
+        package var defaultCredit: Money = .zero
+
+        /// The defaults.
+        package init() {}
+    }
+
+    let store: any BillingStore
+    let plugins: PluginRegistry
+    let configuration: Configuration
+    let now: @Sendable () -> BillingTime
+    let logger: Logger
+
+    /// Creates an engine.
+    /// - Parameters:
+    ///   - store: The store.
+    ///   - plugins: The chargeable resource types.
+    ///   - configuration: The settings.
+    ///   - now: The source of "now" (injectable for tests; defaults to the system clock).
+    ///   - logger: The logger.
+    package init(
+        store: any BillingStore,
+        plugins: PluginRegistry = .standard,
+        configuration: Configuration = Configuration(),
+        now: @escaping @Sendable () -> BillingTime = { BillingTime(date: Date()) },
+        logger: Logger
+    ) {
+        self.store = store
+        self.plugins = plugins
+        self.configuration = configuration
+        self.now = now
+        self.logger = logger
+    }
+
+    /// A new random id.
+    func newID() -> String {
+        UUID().uuidString.lowercased()
+    }
+
+    /// Runs `body` in one transaction, turning every error that is not a ``BileanError`` into a logged internal
+    /// error whose message reveals nothing.
+    func transaction<Result: Sendable>(
+        _ operation: String,
+        _ body: (any StoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        do {
+            return try await self.store.withTransaction(body)
+        } catch let error as BileanError {
+            throw error
+        } catch {
+            self.logger.error(
+                "engine operation failed",
+                metadata: ["operation": "\(operation)", "error": "\(String(reflecting: error))"]
+            )
+            throw BileanError(.internalError, "Internal error while running \(operation)", underlying: error)
+        }
+    }
+
+    /// Checks a list query against its whitelists.
+    func validated(_ query: ListQuery, _ keys: ListKeys) throws(BileanError) -> ListQuery {
+        try query.validate(sortable: keys.sortable, filterable: keys.filterable)
+        return query
+    }
+
+    /// Checks an id from outside (user, rule, policy, resource).
+    static func checkID(_ id: String, field: String) throws(BileanError) {
+        guard !id.isEmpty, id.count <= 255 else {
+            throw BileanError.invalid(field, "\(field) must be 1 to 255 characters")
+        }
+    }
+
+    /// Checks a name.
+    static func checkName(_ name: String, field: String = "name") throws(BileanError) {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 255 else {
+            throw BileanError.invalid(field, "\(field) must be 1 to 255 characters")
+        }
+    }
+
+    /// Checks free-form metadata: a JSON object.
+    static func checkMetadata(_ metadata: JSONValue) throws(BileanError) {
+        guard metadata.objectValue != nil else {
+            throw BileanError.invalid("metadata", "metadata must be an object")
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package import Logging
+
+/// The schema, as an ordered list of migrations, and the runner that applies the missing ones at start.
+package enum Migrations {
+    /// Every migration, in order. Never edit a released one: add a new one.
+    static let all: [Migration] = [
+        Migration(
+            version: 1,
+            name: "initial schema",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY,
+                    name TEXT,
+                    policy_id TEXT,
+                    balance {MONEY} NOT NULL,
+                    rate {BIGNUM} NOT NULL,
+                    credit {MONEY} NOT NULL,
+                    last_bill BIGINT,
+                    status TEXT NOT NULL,
+                    status_reason TEXT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT,
+                    deleted_at BIGINT
+                )
+                """,
+                "CREATE INDEX users_created ON users (created_at, id)",
+                "CREATE INDEX users_policy ON users (policy_id)",
+                """
+                CREATE TABLE rules (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    spec TEXT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT,
+                    deleted_at BIGINT
+                )
+                """,
+                "CREATE INDEX rules_created ON rules (created_at, id)",
+                """
+                CREATE TABLE policies (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    is_default SMALLINT NOT NULL,
+                    metadata TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT,
+                    deleted_at BIGINT
+                )
+                """,
+                "CREATE INDEX policies_created ON policies (created_at, id)",
+                """
+                CREATE TABLE policy_rules (
+                    policy_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    rule_id TEXT NOT NULL,
+                    PRIMARY KEY (policy_id, resource_type)
+                )
+                """,
+                "CREATE INDEX policy_rules_rule ON policy_rules (rule_id)",
+                """
+                CREATE TABLE resources (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    rule_id TEXT,
+                    properties TEXT NOT NULL,
+                    rate {BIGNUM} NOT NULL,
+                    started_at BIGINT,
+                    deleted_at BIGINT,
+                    billed_until BIGINT,
+                    accrued {BIGNUM} NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT
+                )
+                """,
+                "CREATE INDEX resources_user ON resources (user_id, deleted_at)",
+                "CREATE INDEX resources_created ON resources (created_at, id)",
+                """
+                CREATE TABLE resource_events (
+                    seq {SERIAL},
+                    message_id TEXT NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    time BIGINT NOT NULL,
+                    rate {BIGNUM} NOT NULL,
+                    properties TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX resource_events_resource ON resource_events (resource_id)",
+                """
+                CREATE TABLE consumptions (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    start_time BIGINT NOT NULL,
+                    end_time BIGINT NOT NULL,
+                    rate {BIGNUM} NOT NULL,
+                    cost {MONEY} NOT NULL,
+                    cause TEXT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX consumptions_user_time ON consumptions (user_id, end_time)",
+                "CREATE INDEX consumptions_time ON consumptions (end_time)",
+                """
+                CREATE TABLE recharges (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    value {MONEY} NOT NULL,
+                    timestamp BIGINT NOT NULL,
+                    metadata TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX recharges_user_time ON recharges (user_id, timestamp)",
+                """
+                CREATE TABLE events (
+                    id TEXT PRIMARY KEY,
+                    timestamp BIGINT NOT NULL,
+                    obj_id TEXT NOT NULL,
+                    obj_type TEXT NOT NULL,
+                    obj_name TEXT,
+                    action TEXT NOT NULL,
+                    user_id TEXT,
+                    level TEXT NOT NULL,
+                    status TEXT,
+                    status_reason TEXT,
+                    metadata TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX events_user_time ON events (user_id, timestamp)",
+                "CREATE INDEX events_time ON events (timestamp)",
+                """
+                CREATE TABLE jobs (
+                    user_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    run_at BIGINT NOT NULL,
+                    owner TEXT,
+                    lease_until BIGINT,
+                    PRIMARY KEY (user_id, kind)
+                )
+                """,
+                "CREATE INDEX jobs_run_at ON jobs (run_at)",
+                """
+                CREATE TABLE processed_messages (
+                    message_id TEXT PRIMARY KEY,
+                    processed_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        )
+    ]
+
+    /// The newest schema version.
+    package static var latestVersion: Int { Self.all.last?.version ?? 0 }
+
+    /// Applies every migration the database lacks, each in its own transaction. Safe to run from several
+    /// processes at once: PostgreSQL takes an advisory lock, SQLite's write lock serialises.
+    /// - Parameters:
+    ///   - driver: The database.
+    ///   - logger: The logger.
+    /// - Returns: The versions applied now.
+    /// - Throws: ``StoreError`` (`migration`) when a migration fails; it is rolled back.
+    @discardableResult
+    package static func run(on driver: any SQLDriver, logger: Logger) async throws -> [Int] {
+        var applied: [Int] = []
+        for migration in Self.all {
+            let ran = try await driver.withTransaction { connection in
+                try await Self.apply(migration, on: connection)
+            }
+            if ran {
+                logger.info("applied schema migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                applied.append(migration.version)
+            }
+        }
+        return applied
+    }
+
+    private static func apply(_ migration: Migration, on connection: any SQLConnection) async throws -> Bool {
+        if connection.dialect == .postgres {
+            try await connection.query("SELECT pg_advisory_xact_lock(7261900)")
+        }
+        try await connection.query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        let done = try await connection.query(
+            "SELECT version FROM schema_migrations WHERE version = \(migration.version)"
+        )
+        guard done.isEmpty else { return false }
+        do {
+            for statement in migration.statements(for: connection.dialect) {
+                try await connection.query(SQLStatement(stringLiteral: statement))
+            }
+            try await connection.query(
+                "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))"
+            )
+        } catch {
+            throw StoreError(.migration, "schema migration \(migration.version) failed", underlying: error)
+        }
+        return true
+    }
+}

@@ -1,0 +1,31 @@
+/// A connection inside a transaction.
+package protocol SQLConnection: Sendable {
+    /// The connection's dialect.
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement and returns its rows.
+    /// - Parameter statement: The statement.
+    /// - Returns: Every row.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    func query(_ statement: SQLStatement) async throws -> [SQLRow]
+}
+
+/// A database: the one thing a dialect-specific driver has to provide.
+package protocol SQLDriver: Sendable {
+    /// The driver's dialect.
+    var dialect: SQLDialect { get }
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    ///
+    /// PostgreSQL transactions that fail on a serialization failure or deadlock are retried.
+    /// - Parameter body: The work; it must not keep the connection.
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw, or ``StoreError``.
+    func withTransaction<Result: Sendable>(
+        _ body: (any SQLConnection) async throws -> Result
+    ) async throws -> Result
+
+    /// Closes the database.
+    func close() async throws
+}

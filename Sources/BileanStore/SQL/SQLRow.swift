@@ -1,0 +1,104 @@
+package import BileanCore
+
+/// One result row: column name → value.
+package struct SQLRow: Sendable {
+    /// The values by column name.
+    package var values: [String: SQLValue]
+
+    /// Creates a row.
+    package init(values: [String: SQLValue]) {
+        self.values = values
+    }
+
+    /// The raw value of a column (NULL when absent).
+    package subscript(column: String) -> SQLValue {
+        self.values[column] ?? .null
+    }
+
+    /// A text column that may be NULL.
+    /// - Throws: ``StoreError`` if the column holds something else.
+    package func optionalText(_ column: String) throws(StoreError) -> String? {
+        switch self[column] {
+        case .null: return nil
+        case .text(let text): return text
+        case .integer(let value): return String(value)
+        case .money(let value): return value.description
+        case .bigInteger(let value): return String(value)
+        }
+    }
+
+    /// A text column.
+    /// - Throws: ``StoreError`` if the column is NULL or not text.
+    package func text(_ column: String) throws(StoreError) -> String {
+        guard let text = try self.optionalText(column) else { throw StoreError.corrupt(column, "NULL") }
+        return text
+    }
+
+    /// An integer column that may be NULL.
+    /// - Throws: ``StoreError`` if the column holds something else.
+    package func optionalInteger(_ column: String) throws(StoreError) -> Int64? {
+        switch self[column] {
+        case .null: return nil
+        case .integer(let value): return value
+        case .text(let text):
+            guard let value = Int64(text) else { throw StoreError.corrupt(column, text) }
+            return value
+        case .money, .bigInteger: throw StoreError.corrupt(column, "a decimal")
+        }
+    }
+
+    /// An integer column.
+    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
+    package func integer(_ column: String) throws(StoreError) -> Int64 {
+        guard let value = try self.optionalInteger(column) else { throw StoreError.corrupt(column, "NULL") }
+        return value
+    }
+
+    /// A time column (microseconds) that may be NULL.
+    /// - Throws: ``StoreError`` if the column holds something else.
+    package func optionalTime(_ column: String) throws(StoreError) -> BillingTime? {
+        try self.optionalInteger(column).map { BillingTime(microseconds: $0) }
+    }
+
+    /// A time column.
+    /// - Throws: ``StoreError`` if the column is NULL or not a time.
+    package func time(_ column: String) throws(StoreError) -> BillingTime {
+        BillingTime(microseconds: try self.integer(column))
+    }
+
+    /// A money column (exact decimal text).
+    /// - Throws: ``StoreError`` if the column is NULL or not a decimal.
+    package func money(_ column: String) throws(StoreError) -> Money {
+        let text = try self.text(column)
+        do {
+            return try Money(parsing: text, field: column)
+        } catch {
+            throw StoreError.corrupt(column, text)
+        }
+    }
+
+    /// A big-integer column (exact decimal text).
+    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
+    package func bigInteger(_ column: String) throws(StoreError) -> Int128 {
+        let text = try self.text(column)
+        // PostgreSQL may render NUMERIC(60,0) values without a fraction; accept a ".0…" tail defensively.
+        let digits = text.split(separator: ".", maxSplits: 1)
+        guard let whole = digits.first, let value = Int128(String(whole)),
+            digits.count == 1 || digits[1].allSatisfy({ $0 == "0" })
+        else {
+            throw StoreError.corrupt(column, text)
+        }
+        return value
+    }
+
+    /// A JSON column.
+    /// - Throws: ``StoreError`` if the column is NULL or not JSON.
+    package func json(_ column: String) throws(StoreError) -> JSONValue {
+        let text = try self.text(column)
+        do {
+            return try JSONValue(jsonText: text)
+        } catch {
+            throw StoreError.corrupt(column, "invalid JSON")
+        }
+    }
+}

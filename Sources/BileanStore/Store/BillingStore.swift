@@ -1,0 +1,98 @@
+package import BileanCore
+
+/// Where Bilean keeps its state. One implementation, ``SQLBillingStore``, runs over SQLite (embedded) and
+/// PostgreSQL (distributed); both pass the same conformance suite.
+package protocol BillingStore: Sendable {
+    /// Runs `body` in one transaction: all of its writes commit together when it returns, or none when it throws.
+    /// - Parameter body: The work.
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw, or ``StoreError``.
+    func withTransaction<Result: Sendable>(_ body: (any StoreTransaction) async throws -> Result) async throws -> Result
+
+    /// Closes the store.
+    func close() async throws
+}
+
+/// The operations available inside a store transaction.
+///
+/// Reads with `lock: true` take a row lock in PostgreSQL (`FOR UPDATE`), so that concurrent engines serialise
+/// per user; SQLite transactions are exclusive already.
+package protocol StoreTransaction: Sendable {
+    /// Records a message id as processed.
+    /// - Returns: `true` if it was new, `false` if it had been processed before.
+    func markProcessed(_ messageID: String, at time: BillingTime) async throws -> Bool
+
+    /// A user by id, deleted or not.
+    func user(_ id: String, lock: Bool) async throws -> User?
+    /// Inserts a user unless one with its id exists.
+    /// - Returns: `true` if it was inserted.
+    @discardableResult
+    func insertUser(_ user: User) async throws -> Bool
+    /// Updates every field of a user.
+    func updateUser(_ user: User) async throws
+    /// A page of users.
+    func users(_ query: ListQuery) async throws -> [User]
+    /// How many live users have this policy attached.
+    func countUsers(policyID: String) async throws -> Int
+    /// How many live users have no policy (and so rely on the default).
+    func countUsersWithoutPolicy() async throws -> Int
+
+    /// A rule by id (deleted ones only if `includeDeleted`).
+    func rule(_ id: String, includeDeleted: Bool) async throws -> Rule?
+    /// Inserts a rule.
+    func insertRule(_ rule: Rule) async throws
+    /// Updates a rule.
+    func updateRule(_ rule: Rule) async throws
+    /// A page of rules.
+    func rules(_ query: ListQuery) async throws -> [Rule]
+    /// The ids of the live policies that contain a rule.
+    func policyIDs(usingRule ruleID: String) async throws -> [String]
+
+    /// A policy by id, with its rules (deleted ones only if `includeDeleted`).
+    func policy(_ id: String, includeDeleted: Bool) async throws -> Policy?
+    /// The default policy, if any.
+    func defaultPolicy() async throws -> Policy?
+    /// Inserts a policy and its rules.
+    func insertPolicy(_ policy: Policy) async throws
+    /// Updates a policy and replaces its rules.
+    func updatePolicy(_ policy: Policy) async throws
+    /// A page of policies.
+    func policies(_ query: ListQuery) async throws -> [Policy]
+
+    /// A resource by id (deleted or not).
+    func resource(_ id: String) async throws -> Resource?
+    /// Inserts or updates a resource.
+    func saveResource(_ resource: Resource) async throws
+    /// A page of resources.
+    func resources(_ query: ListQuery) async throws -> [Resource]
+    /// The resources of a user (or of every user, for `nil`) that are not deleted.
+    func liveResources(userID: String?) async throws -> [Resource]
+    /// Every event of a resource's history.
+    func timeline(resourceID: String) async throws -> [TimelineEntry]
+    /// Adds an event to a resource's history.
+    func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws
+
+    /// Inserts a consumption.
+    func insertConsumption(_ consumption: Consumption) async throws
+    /// A page of consumptions.
+    func consumptions(_ query: ListQuery) async throws -> [Consumption]
+    /// Every consumption of a user (or of all users) that overlaps `[start, end)`, for statistics.
+    func consumptions(userID: String?, overlapping start: BillingTime?, _ end: BillingTime?) async throws
+        -> [Consumption]
+    /// Inserts a recharge.
+    func insertRecharge(_ recharge: Recharge) async throws
+    /// Every recharge of a user.
+    func recharges(userID: String) async throws -> [Recharge]
+
+    /// Inserts an event.
+    func insertEvent(_ event: Event) async throws
+    /// A page of events.
+    func events(_ query: ListQuery) async throws -> [Event]
+
+    /// Replaces the user's jobs of the given kinds with `jobs`.
+    func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws
+    /// The jobs of a user.
+    func jobs(userID: String) async throws -> [Job]
+    /// The jobs due at or before `time`, earliest first.
+    func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job]
+}

@@ -1,0 +1,47 @@
+import BileanCore
+
+extension SQLStoreTransaction {
+    static func decodeJob(_ row: SQLRow) throws -> Job {
+        let kindText = try row.text("kind")
+        guard let kind = Job.Kind(rawValue: kindText) else { throw StoreError.corrupt("kind", kindText) }
+        return Job(
+            userID: try row.text("user_id"),
+            kind: kind,
+            runAt: try row.time("run_at"),
+            owner: try row.optionalText("owner"),
+            leaseUntil: try row.optionalTime("lease_until")
+        )
+    }
+
+    func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws {
+        for kind in kinds {
+            try await self.query("DELETE FROM jobs WHERE user_id = \(userID) AND kind = \(kind.rawValue)")
+        }
+        for job in jobs {
+            try await self.query(
+                """
+                INSERT INTO jobs (user_id, kind, run_at, owner, lease_until)
+                VALUES (\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)),
+                    \(.time(job.leaseUntil)))
+                """
+            )
+        }
+    }
+
+    func jobs(userID: String) async throws -> [Job] {
+        let rows = try await self.query(
+            "SELECT user_id, kind, run_at, owner, lease_until FROM jobs WHERE user_id = \(userID) ORDER BY run_at, kind"
+        )
+        return try rows.map(Self.decodeJob)
+    }
+
+    func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job] {
+        let rows = try await self.query(
+            """
+            SELECT user_id, kind, run_at, owner, lease_until FROM jobs WHERE run_at <= \(.time(time))
+            ORDER BY run_at, user_id, kind LIMIT \(limit)
+            """
+        )
+        return try rows.map(Self.decodeJob)
+    }
+}

@@ -1,0 +1,110 @@
+import BileanCore
+
+extension SQLStoreTransaction {
+    static let consumptionColumns = """
+        id, user_id, resource_id, resource_type, start_time, end_time, CAST(rate AS TEXT) AS rate, \
+        CAST(cost AS TEXT) AS cost, cause, created_at
+        """
+
+    static let consumptionTable = TableSpec(
+        table: "consumptions",
+        columns: consumptionColumns,
+        sortExpressions: [
+            "start_time": "start_time", "end_time": "end_time", "resource_type": "resource_type",
+            "resource_id": "resource_id", "created_at": "created_at",
+        ],
+        filterColumns: [
+            "resource_type": .text("resource_type"), "resource_id": .text("resource_id"),
+        ],
+        softDeleted: false,
+        window: .overlap,
+        defaultSort: ["start_time"]
+    )
+
+    /// Intervals that overlap `[start, end)`.
+    static func overlap(_ start: BillingTime?, _ end: BillingTime?) -> SQLStatement? {
+        switch (start, end) {
+        case (nil, nil): return nil
+        case (let start?, nil): return "end_time > \(.time(start))"
+        case (nil, let end?): return "start_time < \(.time(end))"
+        case (let start?, let end?): return "end_time > \(.time(start)) AND start_time < \(.time(end))"
+        }
+    }
+
+    static func decodeConsumption(_ row: SQLRow) throws -> Consumption {
+        let causeText = try row.text("cause")
+        guard let cause = Consumption.Cause(rawValue: causeText) else { throw StoreError.corrupt("cause", causeText) }
+        return Consumption(
+            id: try row.text("id"),
+            userID: try row.text("user_id"),
+            resourceID: try row.text("resource_id"),
+            resourceType: try row.text("resource_type"),
+            startTime: try row.time("start_time"),
+            endTime: try row.time("end_time"),
+            rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+            cost: try row.money("cost"),
+            cause: cause,
+            createdAt: try row.time("created_at")
+        )
+    }
+
+    func insertConsumption(_ consumption: Consumption) async throws {
+        try await self.query(
+            """
+            INSERT INTO consumptions (id, user_id, resource_id, resource_type, start_time, end_time, rate, cost,
+                cause, created_at)
+            VALUES (\(consumption.id), \(consumption.userID), \(consumption.resourceID), \(consumption.resourceType),
+                \(.time(consumption.startTime)), \(.time(consumption.endTime)),
+                \(.bigInteger(consumption.rate.unitsPerHour)), \(.money(consumption.cost)),
+                \(consumption.cause.rawValue), \(.time(consumption.createdAt)))
+            """
+        )
+    }
+
+    func consumptions(_ query: ListQuery) async throws -> [Consumption] {
+        try await self.list(Self.consumptionTable, query).map(Self.decodeConsumption)
+    }
+
+    func consumptions(userID: String?, overlapping start: BillingTime?, _ end: BillingTime?) async throws
+        -> [Consumption]
+    {
+        var conditions: [SQLStatement] = []
+        if let userID { conditions.append("user_id = \(userID)") }
+        if let window = TableSpec.Window.overlap.condition(start, end) { conditions.append(window) }
+        var statement: SQLStatement = "SELECT \(unsafeRaw: Self.consumptionColumns) FROM consumptions"
+        if !conditions.isEmpty { statement.append(" WHERE \(SQLStatement.join(conditions, separator: " AND "))") }
+        statement.append(" ORDER BY start_time, id")
+        return try await self.query(statement).map(Self.decodeConsumption)
+    }
+
+    func insertRecharge(_ recharge: Recharge) async throws {
+        try await self.query(
+            """
+            INSERT INTO recharges (id, user_id, type, value, timestamp, metadata)
+            VALUES (\(recharge.id), \(recharge.userID), \(recharge.kind.rawValue), \(.money(recharge.value)),
+                \(.time(recharge.timestamp)), \(try Self.jsonText(recharge.metadata)))
+            """
+        )
+    }
+
+    func recharges(userID: String) async throws -> [Recharge] {
+        let rows = try await self.query(
+            """
+            SELECT id, user_id, type, CAST(value AS TEXT) AS value, timestamp, metadata FROM recharges
+            WHERE user_id = \(userID) ORDER BY timestamp, id
+            """
+        )
+        return try rows.map { row in
+            let kindText = try row.text("type")
+            guard let kind = Recharge.Kind(rawValue: kindText) else { throw StoreError.corrupt("type", kindText) }
+            return Recharge(
+                id: try row.text("id"),
+                userID: try row.text("user_id"),
+                kind: kind,
+                value: try row.money("value"),
+                timestamp: try row.time("timestamp"),
+                metadata: try row.json("metadata")
+            )
+        }
+    }
+}

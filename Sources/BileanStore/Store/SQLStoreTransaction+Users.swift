@@ -1,0 +1,96 @@
+import BileanCore
+
+extension SQLStoreTransaction {
+    static let userColumns = """
+        id, name, policy_id, CAST(balance AS TEXT) AS balance, CAST(rate AS TEXT) AS rate, \
+        CAST(credit AS TEXT) AS credit, last_bill, status, status_reason, created_at, updated_at, deleted_at
+        """
+
+    static let userTable = TableSpec(
+        table: "users",
+        columns: userColumns,
+        sortExpressions: [
+            "id": "id", "name": "COALESCE(name, '')", "balance": "users.balance", "rate": "users.rate", "credit": "users.credit",
+            "status": "status", "created_at": "created_at", "updated_at": "COALESCE(updated_at, 0)",
+        ],
+        filterColumns: [
+            "name": .text("name"), "status": .text("status"),
+            "policy_id": .text("policy_id"),
+        ],
+        softDeleted: true,
+        window: .none,
+        defaultSort: ["created_at"]
+    )
+
+    static func decodeUser(_ row: SQLRow) throws -> User {
+        let statusText = try row.text("status")
+        guard let status = UserStatus(rawValue: statusText) else { throw StoreError.corrupt("status", statusText) }
+        return User(
+            id: try row.text("id"),
+            name: try row.optionalText("name"),
+            policyID: try row.optionalText("policy_id"),
+            balance: try row.money("balance"),
+            rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+            credit: try row.money("credit"),
+            lastBill: try row.optionalTime("last_bill"),
+            status: status,
+            statusReason: try row.optionalText("status_reason"),
+            createdAt: try row.time("created_at"),
+            updatedAt: try row.optionalTime("updated_at"),
+            deletedAt: try row.optionalTime("deleted_at")
+        )
+    }
+
+    func user(_ id: String, lock: Bool) async throws -> User? {
+        let suffix = lock ? self.dialect.forUpdate : ""
+        let rows = try await self.query(
+            "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(id)\(unsafeRaw: suffix)"
+        )
+        return try rows.first.map(Self.decodeUser)
+    }
+
+    @discardableResult
+    func insertUser(_ user: User) async throws -> Bool {
+        let rows = try await self.query(
+            """
+            INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
+                created_at, updated_at, deleted_at)
+            VALUES (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
+                \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
+                \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
+                \(.time(user.updatedAt)), \(.time(user.deletedAt)))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """
+        )
+        return !rows.isEmpty
+    }
+
+    func updateUser(_ user: User) async throws {
+        try await self.query(
+            """
+            UPDATE users SET name = \(.optionalText(user.name)), policy_id = \(.optionalText(user.policyID)),
+                balance = \(.money(user.balance)), rate = \(.bigInteger(user.rate.unitsPerHour)),
+                credit = \(.money(user.credit)), last_bill = \(.time(user.lastBill)), status = \(user.status.rawValue),
+                status_reason = \(.optionalText(user.statusReason)), updated_at = \(.time(user.updatedAt)),
+                deleted_at = \(.time(user.deletedAt))
+            WHERE id = \(user.id)
+            """
+        )
+    }
+
+    func users(_ query: ListQuery) async throws -> [User] {
+        try await self.list(Self.userTable, query).map(Self.decodeUser)
+    }
+
+    func countUsers(policyID: String) async throws -> Int {
+        let rows = try await self.query(
+            "SELECT COUNT(*) AS n FROM users WHERE policy_id = \(policyID) AND deleted_at IS NULL"
+        )
+        return Int(try rows.first?.integer("n") ?? 0)
+    }
+
+    func countUsersWithoutPolicy() async throws -> Int {
+        let rows = try await self.query("SELECT COUNT(*) AS n FROM users WHERE policy_id IS NULL AND deleted_at IS NULL")
+        return Int(try rows.first?.integer("n") ?? 0)
+    }
+}

@@ -1,0 +1,132 @@
+import Testing
+
+@testable import BileanCore
+
+private let novaProperties = JSONValue.object([
+    "price_mapping": .array([.object(["flavor": .string("m1.tiny"), "price": .number("0.5")])]),
+    "unit": .string("per_sec"),
+])
+
+private let cinderProperties = JSONValue.object([
+    "price_mapping": .array([
+        .object(["start": .number("0"), "end": .number("10"), "price": .number("1")]),
+        .object(["start": .number("11"), "price": .number("2")]),
+    ])
+])
+
+private func spec(_ type: String, _ version: JSONValue, _ properties: JSONValue) -> JSONValue {
+    .object(["type": .string(type), "version": version, "properties": properties])
+}
+
+/// A plugin that claims Nova servers with another spec version, to test replacement.
+private struct OtherNovaPlugin: ResourcePlugin {
+    let resourceType = "os.nova.server"
+    let specVersions: Set<String> = ["2.0"]
+
+    struct FlatPricer: ResourcePricer {
+        func price(of properties: [String: JSONValue]) -> PriceQuote { PriceQuote(rate: .perHour(Money(integer: 7))) }
+    }
+
+    func makePricer(properties: JSONValue) throws(BileanError) -> any ResourcePricer { FlatPricer() }
+}
+
+@Suite("PluginRegistry")
+struct PluginRegistryTests {
+    let registry = PluginRegistry.standard
+
+    private func invalid(_ value: JSONValue) -> BileanError? {
+        #expect(throws: BileanError.self) { try self.registry.validate(spec: value) }
+    }
+
+    @Test func standardRegistryKnowsNovaAndCinder() {
+        #expect(self.registry.resourceTypes == ["os.cinder.volume", "os.nova.server"])
+        #expect(self.registry.plugin(for: "os.nova.server")?.resourceType == "os.nova.server")
+        #expect(self.registry.plugin(for: "os.cinder.volume")?.resourceType == "os.cinder.volume")
+        #expect(self.registry.plugin(for: "os.glance.image") == nil)
+        #expect(self.registry.plugin(for: "") == nil)
+    }
+
+    @Test func validatesANovaSpecAndReturnsItsPricer() throws {
+        let (parsed, pricer) = try self.registry.validate(spec: spec("os.nova.server", .number("1.0"), novaProperties))
+        #expect(parsed.ruleType == "os.nova.server-1.0")
+        #expect(parsed.properties == novaProperties)
+        // 0.5 per second = 3600 × 0.5 × 10¹² = 1.8 × 10¹⁵ units per hour.
+        #expect(pricer.price(of: ["flavor": .string("m1.tiny")]).rate.unitsPerHour == 1_800_000_000_000_000)
+    }
+
+    @Test(arguments: [JSONValue.number("1.0"), .number("1"), .string("1.0")])
+    func acceptsVersionOneInEveryForm(version: JSONValue) throws {
+        let (parsed, pricer) = try self.registry.validate(spec: spec("os.cinder.volume", version, cinderProperties))
+        #expect(parsed.ruleType == "os.cinder.volume-1.0")
+        #expect(pricer.price(of: ["size": .number("10")]).rate.unitsPerHour == 1_000_000_000_000)
+        #expect(pricer.price(of: ["size": .number("11")]).rate.unitsPerHour == 2_000_000_000_000)
+    }
+
+    @Test(arguments: ["os.glance.image", "os.nova.servers", "OS.NOVA.SERVER", "nova"])
+    func unknownResourceTypeIsRejected(type: String) throws {
+        let error = try #require(self.invalid(spec(type, .string("1.0"), novaProperties)))
+        #expect(error.code == .invalidInput)
+        #expect(error.field == "spec.type")
+        #expect(error.message.contains(type))
+        // The message lists the known types.
+        #expect(error.message.contains("os.cinder.volume, os.nova.server"))
+    }
+
+    @Test(arguments: [JSONValue.string("2.0"), .number("2"), .string("1"), .number("1.1"), .string("1.0.0")])
+    func unsupportedVersionIsRejected(version: JSONValue) throws {
+        let error = try #require(self.invalid(spec("os.nova.server", version, novaProperties)))
+        #expect(error.code == .invalidInput)
+        #expect(error.field == "spec.version")
+        #expect(error.message.contains("1.0"))
+    }
+
+    @Test func versionOfNumberTwoIsReportedAsTwoPointZero() throws {
+        let error = try #require(self.invalid(spec("os.nova.server", .number("2"), novaProperties)))
+        #expect(error.message.contains("'2.0'"))
+    }
+
+    @Test func specErrorsComeBeforePluginErrors() {
+        // An unknown key in the spec is reported even though the properties are invalid too.
+        let value = JSONValue.object([
+            "type": .string("os.nova.server"), "version": .string("1.0"), "properties": .object([:]),
+            "name": .string("x"),
+        ])
+        #expect(self.invalid(value)?.field == "spec.name")
+        #expect(self.invalid(spec("os.nova.server", .string("1.0"), .array([])))?.field == "spec.properties")
+        #expect(self.invalid(.object(["version": .string("1.0"), "properties": .object([:])]))?.field == "spec.type")
+    }
+
+    @Test func propertiesAreValidatedByThePlugin() throws {
+        let error = try #require(self.invalid(spec("os.nova.server", .string("1.0"), cinderProperties)))
+        #expect(error.code == .invalidInput)
+        // A Cinder mapping given to Nova: `start`/`end` are unknown and `flavor` is missing.
+        #expect(error.field == "spec.properties.price_mapping[0].end")
+        #expect(error.message.contains("spec.properties.price_mapping[0].flavor"))
+        let cinderError = try #require(
+            self.invalid(spec("os.cinder.volume", .string("1.0"), .object(["price_mapping": .array([])])))
+        )
+        #expect(cinderError.field == "spec.properties.price_mapping")
+    }
+
+    @Test func laterPluginForTheSameTypeReplacesTheEarlierOne() throws {
+        let registry = PluginRegistry([NovaServerPlugin(), CinderVolumePlugin(), OtherNovaPlugin()])
+        #expect(registry.resourceTypes == ["os.cinder.volume", "os.nova.server"])
+        #expect(registry.plugin(for: "os.nova.server")?.specVersions == ["2.0"])
+        let error = #expect(throws: BileanError.self) {
+            try registry.validate(spec: spec("os.nova.server", .string("1.0"), novaProperties))
+        }
+        #expect(error?.field == "spec.version")
+        let (parsed, pricer) = try registry.validate(spec: spec("os.nova.server", .number("2"), .object([:])))
+        #expect(parsed.ruleType == "os.nova.server-2.0")
+        #expect(pricer.price(of: [:]).rate.unitsPerHour == 7_000_000_000_000)
+    }
+
+    @Test func emptyRegistryKnowsNothing() {
+        let registry = PluginRegistry([])
+        #expect(registry.resourceTypes.isEmpty)
+        let error = #expect(throws: BileanError.self) {
+            try registry.validate(spec: spec("os.nova.server", .string("1.0"), novaProperties))
+        }
+        #expect(error?.field == "spec.type")
+    }
+}
