@@ -59,6 +59,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks (not tests): run with scripts/bench, in release.
+        .executableTarget(
+            name: "bilean-bench",
+            dependencies: [
+                "BileanCore",
+                "BileanStore",
+                "BileanEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Benchmarks/BileanBenchmarks",
+            swiftSettings: swiftSettings
+        ),
         // Shared test code: environment-gated database URLs, temporary files, fixtures.
         .target(
             name: "BileanTestSupport",

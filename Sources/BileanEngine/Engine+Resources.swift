@@ -164,25 +164,13 @@ extension Engine {
         user: User,
         in transaction: any StoreTransaction
     ) async throws -> Quote {
-        let policy: Policy?
-        if let policyID = user.policyID {
-            policy = try await transaction.policy(policyID, includeDeleted: true)
-        } else {
-            policy = try await transaction.defaultPolicy()
-        }
-        guard let policy else {
-            return Quote(rate: .zero, ruleID: nil, warning: "no policy applies to the user; billed at 0")
-        }
-        guard let ref = policy.rule(for: resourceType),
-            let rule = try await transaction.rule(ref.id, includeDeleted: true)
-        else {
-            return Quote(
-                rate: .zero, ruleID: nil, warning: "policy \(policy.id) has no rule for \(resourceType); billed at 0"
-            )
+        guard let rule = try await transaction.pricingRule(policyID: user.policyID, resourceType: resourceType) else {
+            let policy = user.policyID.map { "policy \($0)" } ?? "the default policy"
+            return Quote(rate: .zero, ruleID: nil, warning: "\(policy) has no rule for \(resourceType); billed at 0")
         }
         let pricer: any ResourcePricer
         do {
-            pricer = try self.plugins.validate(spec: rule.spec).1
+            pricer = try self.pricers.pricer(for: rule, plugins: self.plugins)
         } catch {
             self.logger.error("stored rule no longer validates", metadata: ["rule.id": "\(rule.id)", "error": "\(error)"])
             return Quote(rate: .zero, ruleID: rule.id, warning: "rule \(rule.id) is invalid: \(error.message)")

@@ -24,6 +24,7 @@ package struct Engine: BillingEngine {
     let configuration: Configuration
     let now: @Sendable () -> BillingTime
     let logger: Logger
+    let pricers = PricerCache()
 
     /// Creates an engine.
     /// - Parameters:

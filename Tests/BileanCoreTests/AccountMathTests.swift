@@ -162,4 +162,21 @@ struct AccountMathTests {
         #expect(AccountMath.balance(balance, resources: [settled.billing], at: at(3600)) == .zero)
         #expect(AccountMath.balance(balance, resources: [settled.billing], at: atMicros(3_599_999_999)).isPositive)
     }
+    @Test func roundingResidueOfWhatWasChargedCounts() throws {
+        // 1000 units per hour (10⁻⁹ per hour): one unit accrues every 3.6 s. Started at 0 s and settled at 1 s:
+        // A = 1000 × 10⁶ = 10⁹ and charged = round(10⁹ / 3.6 × 10⁹) = round(0.28) = 0, so 0.28 unit is accrued but
+        // not yet charged. With 1 unit left, the exact balance 1 − ((A + R × (t − 1 s)) / D − 0) reaches 0 when
+        // 10⁹ + 1000 × (t − 1 s) = 3.6 × 10⁹, i.e. t − 1 s = 2_600_000 µs: at 3.6 s (4.6 s if the residue were lost).
+        let settled = ResourceBilling(startedAt: at(0), rate: Rate(unitsPerHour: 1000), billedUntil: at(0))
+            .settling(at: at(1)).billing
+        #expect(settled.accrued == 1_000_000_000)
+        #expect(settled.charged == .zero)
+        let instant = try #require(
+            AccountMath.instant(whenBalanceReaches: .zero, balance: Money(units: 1), resources: [settled], from: at(1))
+        )
+        #expect(instant == atMicros(3_600_000))
+        #expect(AccountMath.balance(Money(units: 1), resources: [settled], at: instant) == .zero)
+        // Note: this is where the exact (unrounded) balance reaches 0. The real-time balance rounds the open cost
+        // half-even and already shows 0 from 1.800001 s (round(0.5000003) = 1): see the report on AccountMath.
+    }
 }

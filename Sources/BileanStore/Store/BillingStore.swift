@@ -45,6 +45,9 @@ package protocol StoreTransaction: Sendable {
     func updateRule(_ rule: Rule) async throws
     /// A page of rules.
     func rules(_ query: ListQuery) async throws -> [Rule]
+    /// The rule that prices a resource type under a policy, or under the default policy when `policyID` is `nil`;
+    /// one query, for the billing hot path.
+    func pricingRule(policyID: String?, resourceType: String) async throws -> Rule?
     /// The ids of the live policies that contain a rule.
     func policyIDs(usingRule ruleID: String) async throws -> [String]
 

@@ -14,18 +14,19 @@ extension SQLStoreTransaction {
     }
 
     func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws {
-        for kind in kinds {
-            try await self.query("DELETE FROM jobs WHERE user_id = \(userID) AND kind = \(kind.rawValue)")
+        if !kinds.isEmpty {
+            let names = SQLStatement.join(kinds.map { "\($0.rawValue)" }, separator: ", ")
+            try await self.query("DELETE FROM jobs WHERE user_id = \(userID) AND kind IN (\(names))")
         }
-        for job in jobs {
-            try await self.query(
-                """
-                INSERT INTO jobs (user_id, kind, run_at, owner, lease_until)
-                VALUES (\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)),
-                    \(.time(job.leaseUntil)))
-                """
-            )
+        guard !jobs.isEmpty else { return }
+        let rows = jobs.map { job -> SQLStatement in
+            """
+            (\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)), \(.time(job.leaseUntil)))
+            """
         }
+        try await self.query(
+            "INSERT INTO jobs (user_id, kind, run_at, owner, lease_until) VALUES \(SQLStatement.join(rows, separator: ", "))"
+        )
     }
 
     func jobs(userID: String) async throws -> [Job] {

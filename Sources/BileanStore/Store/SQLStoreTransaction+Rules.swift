@@ -1,4 +1,5 @@
 import BileanCore
+import Foundation
 
 extension SQLStoreTransaction {
     static let ruleColumns = "id, name, type, resource_type, spec, metadata, created_at, updated_at, deleted_at"
@@ -61,6 +62,22 @@ extension SQLStoreTransaction {
 
     func rules(_ query: ListQuery) async throws -> [Rule] {
         try await self.list(Self.ruleTable, query).map(Self.decodeRule)
+    }
+
+    func pricingRule(policyID: String?, resourceType: String) async throws -> Rule? {
+        let columns = Self.ruleColumns.split(separator: ",").map { "r.\($0.trimmingCharacters(in: .whitespaces))" }
+            .joined(separator: ", ")
+        let policy: SQLStatement =
+            if let policyID { "p.id = \(policyID)" } else { "p.is_default = 1 AND p.deleted_at IS NULL" }
+        let rows = try await self.query(
+            """
+            SELECT \(unsafeRaw: columns) FROM policy_rules pr
+            JOIN policies p ON p.id = pr.policy_id JOIN rules r ON r.id = pr.rule_id
+            WHERE pr.resource_type = \(resourceType) AND \(policy)
+            ORDER BY p.created_at LIMIT 1
+            """
+        )
+        return try rows.first.map(Self.decodeRule)
     }
 
     func policyIDs(usingRule ruleID: String) async throws -> [String] {
