@@ -180,3 +180,22 @@ struct AccountMathTests {
         // half-even and already shows 0 from 1.800001 s (round(0.5000003) = 1): see the report on AccountMath.
     }
 }
+
+@Suite("AccountMath rounding")
+struct AccountMathRoundingTests {
+    @Test func waitsUntilTheRoundedBalanceReachesTheThreshold() throws {
+        // Two resources at 1 unit (10⁻¹²) per hour and 1 unit of money: the exact balance reaches 0 after half an
+        // hour, but each open interval then costs round(0.5) = 0 (half-even), so the shown balance is still 1.
+        // One microsecond later each costs round(0.5000000003) = 1 and the shown balance is −1.
+        let now = BillingTime(seconds: 1_700_000_000)
+        let resource = ResourceBilling(startedAt: now, rate: Rate(unitsPerHour: 1), billedUntil: now)
+        let instant = try #require(
+            AccountMath.instant(
+                whenBalanceReaches: .zero, balance: Money(units: 1), resources: [resource, resource], from: now
+            )
+        )
+        #expect(instant - now == 1_800_000_001)
+        #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant) == Money(units: -1))
+        #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant.adding(microseconds: -1)) == Money(units: 1))
+    }
+}
