@@ -12,10 +12,16 @@ extension Engine {
         return try await self.transaction("apply resource events") { transaction in
             var outcomes = [ApplyOutcome](repeating: .duplicate, count: events.count)
             var seen: [String: ApplyOutcome] = [:]
+            var appliedHere: Set<EventKey> = []
             var users: [String: User] = [:]
             for index in order {
                 let event = events[index]
-                // One message may carry several resource events: the id is checked once per message.
+                // One message may carry several resource events: the id is checked once per message, and the same
+                // event twice in one batch (a redelivery) is a duplicate too.
+                guard appliedHere.insert(EventKey(event)).inserted else {
+                    outcomes[index] = .duplicate
+                    continue
+                }
                 if let outcome = seen[event.messageID] {
                     outcomes[index] = outcome
                     if outcome == .duplicate { continue }
@@ -42,6 +48,19 @@ extension Engine {
                 try await transaction.updateUser(user)
             }
             return outcomes
+        }
+    }
+
+    /// What identifies one resource event within a message.
+    struct EventKey: Hashable {
+        let messageID: String
+        let resourceID: String
+        let action: ResourceEvent.Action
+
+        init(_ event: ResourceEvent) {
+            self.messageID = event.messageID
+            self.resourceID = event.resourceID
+            self.action = event.action
         }
     }
 

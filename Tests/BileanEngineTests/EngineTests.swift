@@ -212,6 +212,15 @@ struct EngineTests {
             let create = Self.event("a1", .create, "a", ["flavor": .string("m1.small")], at: 0)
             #expect(try await engine.apply([create]) == [.applied])
             #expect(try await engine.apply([create, create]) == [.duplicate, .duplicate])
+            // The same message twice in one batch is applied once; two resources in one message are both applied.
+            let twice = Self.event("d1", .create, "d", ["flavor": .string("m1.small")], at: 0)
+            #expect(try await engine.apply([twice, twice]) == [.applied, .duplicate])
+            let other = Self.event("d1", .create, "d-bis", ["flavor": .string("m1.small")], at: 0)
+            #expect(try await engine.apply([other]) == [.duplicate])
+            _ = try await engine.apply([
+                Self.event("d2", .delete, "d", [:], at: 0), Self.event("d2", .delete, "d-bis", [:], at: 0),
+            ])
+            #expect(try await engine.resource("d").deletedAt != nil)
             // A deletion that arrives before its creation is kept and applied when the creation comes.
             #expect(try await engine.apply([Self.event("b2", .delete, "b", [:], at: 7200)]) == [.applied])
             #expect(try await engine.apply([Self.event("b1", .create, "b", ["flavor": .string("m1.large")], at: 3600)]) == [.applied])
