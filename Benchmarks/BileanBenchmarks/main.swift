@@ -117,22 +117,23 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
     )
     _ = try await engine.createPolicy(name: "default", ruleIDs: [nova.id], metadata: .object([:]))
 
+    let run = UUID().uuidString.prefix(8)
     // Baseline: the smallest durable write through the same driver, one row per transaction.
     let baselineCount = min(eventCount, 2000)
     let baseline = try await seconds {
         for index in 0..<baselineCount {
-            _ = try await store.withTransaction { try await $0.markProcessed("baseline-\(index)", at: BillingTime(seconds: 0)) }
+            _ = try await store.withTransaction { try await $0.markProcessed("\(run)-baseline-\(index)", at: BillingTime(seconds: 0)) }
         }
     }
     let baselineRate = Double(baselineCount) / baseline
 
-    let single = events(count: eventCount, prefix: "s-")
+    let single = events(count: eventCount, prefix: "\(run)-s-")
     let singleTime = try await seconds {
         for event in single { _ = try await engine.apply([event]) }
     }
     let singleRate = Double(single.count) / singleTime
 
-    let batched = events(count: eventCount, prefix: "b-")
+    let batched = events(count: eventCount, prefix: "\(run)-b-")
     let batchedTime = try await seconds {
         var offset = 0
         while offset < batched.count {
@@ -155,7 +156,7 @@ do {
     defer { try? FileManager.default.removeItem(at: directory) }
     let sqlite = try await SQLiteDriver.open(path: directory.appendingPathComponent("bench.sqlite").path, logger: logger)
     try await engineBenchmark(
-        name: "SQLite (WAL, synchronous=NORMAL)", store: try await SQLBillingStore.open(driver: sqlite, logger: logger),
+        name: "SQLite (WAL, synchronous=FULL)", store: try await SQLBillingStore.open(driver: sqlite, logger: logger),
         eventCount: eventCount, batchSize: batchSize, logger: logger
     )
     try await sqlite.close()

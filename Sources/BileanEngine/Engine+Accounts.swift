@@ -19,59 +19,51 @@ extension Engine {
         return cover - user.credit
     }
 
-    /// Re-evaluates a user's status after a change and rewrites its notify and freeze jobs.
-    ///
-    /// Runs the status machine (``UserStatusMachine``) and records a status change as an event. The work is
-    /// proportional to the user's own live resources, never to the number of users.
-    /// - Returns: The updated user (not yet saved).
-    func refreshAccount(
+    /// What a user's account becomes after a change: its status, reason, jobs and a status-change event.
+    struct Reassessment {
+        var user: User
+        var jobs: [Job]
+        var event: Event?
+    }
+
+    /// Re-evaluates a user's status after a change (``UserStatusMachine``) and computes its notify and freeze jobs.
+    /// Pure: proportional to the user's own live resources, never to the number of users.
+    func reassess(
         _ user: User,
         trigger: UserStatusMachine.Trigger,
         resources: [Resource],
-        now: BillingTime,
-        in transaction: any StoreTransaction
-    ) async throws -> User {
+        now: BillingTime
+    ) -> Reassessment {
         var user = user
         let billing = resources.map(\.billing)
         let balance = AccountMath.balance(user.balance, resources: billing, at: now)
         let notifyAt = AccountMath.instant(
-            whenBalanceReaches: self.notifyThreshold(for: user),
-            balance: user.balance,
-            resources: billing,
-            from: now
+            whenBalanceReaches: self.notifyThreshold(for: user), balance: user.balance, resources: billing, from: now
         )
         let freezeAt = AccountMath.instant(
-            whenBalanceReaches: Money.zero - user.credit,
-            balance: user.balance,
-            resources: billing,
-            from: now
+            whenBalanceReaches: Money.zero - user.credit, balance: user.balance, resources: billing, from: now
         )
         let account = UserStatusMachine.Account(
-            balance: balance,
-            rate: user.rate,
-            credit: user.credit,
-            notifyAt: notifyAt,
-            now: now
+            balance: balance, rate: user.rate, credit: user.credit, notifyAt: notifyAt, now: now
         )
         let transition = UserStatusMachine().transition(from: user.status, on: trigger, account: account)
+        var event: Event?
         if transition.status != user.status {
-            try await transaction.insertEvent(
-                Event(
-                    id: self.newID(),
-                    timestamp: now,
-                    objectID: user.id,
-                    objectType: "user",
-                    objectName: user.name,
-                    action: "status_change",
-                    userID: user.id,
-                    level: transition.status == .warning || transition.status == .freeze ? .warning : .info,
-                    status: transition.status.rawValue,
-                    statusReason: transition.reason,
-                    metadata: .object([
-                        "from": .string(user.status.rawValue),
-                        "actions": .array(transition.actions.map { .string("\($0)") }),
-                    ])
-                )
+            event = Event(
+                id: self.newID(),
+                timestamp: now,
+                objectID: user.id,
+                objectType: "user",
+                objectName: user.name,
+                action: "status_change",
+                userID: user.id,
+                level: transition.status == .warning || transition.status == .freeze ? .warning : .info,
+                status: transition.status.rawValue,
+                statusReason: transition.reason,
+                metadata: .object([
+                    "from": .string(user.status.rawValue),
+                    "actions": .array(transition.actions.map { .string("\($0)") }),
+                ])
             )
         }
         user.status = transition.status
@@ -83,8 +75,53 @@ extension Engine {
                 jobs.append(Job(userID: user.id, kind: .notify, runAt: notifyAt))
             }
         }
-        try await transaction.replaceJobs(userID: user.id, kinds: [.notify, .freeze], with: jobs)
-        return user
+        return Reassessment(user: user, jobs: jobs, event: event)
+    }
+
+    /// Flushes `pending`, re-evaluates the locked users after a change, and writes them with their jobs: a few
+    /// statements for any number of users.
+    /// - Returns: Each user as saved, with its live resources (to present the real-time balance).
+    func refreshAccounts(
+        _ users: [User],
+        trigger: UserStatusMachine.Trigger,
+        pending: inout PendingWrites,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> [String: (user: User, resources: [Resource])] {
+        try await pending.flush(to: transaction)
+        guard !users.isEmpty else { return [:] }
+        let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
+        var result: [String: (user: User, resources: [Resource])] = [:]
+        var jobs: [Job] = []
+        var events: [Event] = []
+        var saved: [User] = []
+        for user in users {
+            let resources = live[user.id] ?? []
+            let reassessment = self.reassess(user, trigger: trigger, resources: resources, now: now)
+            jobs += reassessment.jobs
+            if let event = reassessment.event { events.append(event) }
+            saved.append(reassessment.user)
+            result[user.id] = (reassessment.user, resources)
+        }
+        try await transaction.replaceJobs(userIDs: users.map(\.id), kinds: [.notify, .freeze], with: jobs)
+        try await transaction.insertEvents(events)
+        try await transaction.updateUsers(saved)
+        return result
+    }
+
+    /// ``refreshAccounts(_:trigger:pending:now:in:)`` for one user, returned with its real-time balance.
+    func refreshAccount(
+        _ user: User,
+        trigger: UserStatusMachine.Trigger,
+        pending: inout PendingWrites,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> User {
+        let refreshed = try await self.refreshAccounts(
+            [user], trigger: trigger, pending: &pending, now: now, in: transaction
+        )
+        guard let (saved, resources) = refreshed[user.id] else { return user }
+        return self.presented(saved, resources: resources, at: now)
     }
 
     /// Locks a user, creating it (status INIT, balance 0) when Bilean has not seen the project yet.

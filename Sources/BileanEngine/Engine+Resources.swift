@@ -11,42 +11,37 @@ extension Engine {
         let order = events.indices.sorted { (events[$0].userID, $0) < (events[$1].userID, $1) }
         return try await self.transaction("apply resource events") { transaction in
             var outcomes = [ApplyOutcome](repeating: .duplicate, count: events.count)
-            var seen: [String: ApplyOutcome] = [:]
+            // One message may carry several resource events: its id is recorded once; the same event twice in one
+            // batch (a redelivery) is a duplicate too.
+            let fresh = try await transaction.markProcessed(events.map(\.messageID), at: now)
             var appliedHere: Set<EventKey> = []
-            var users: [String: User] = [:]
-            for index in order {
+            var toApply: [Int] = []
+            for index in order where fresh.contains(events[index].messageID) {
+                if appliedHere.insert(EventKey(events[index])).inserted {
+                    toApply.append(index)
+                    outcomes[index] = .applied
+                }
+            }
+            guard !toApply.isEmpty else { return outcomes }
+            // Lock every user of the batch at once (in id order), creating the ones not seen before.
+            let userIDs = Array(Set(toApply.map { events[$0].userID })).sorted()
+            var users = Dictionary(uniqueKeysWithValues: try await transaction.lockUsers(userIDs).map { ($0.id, $0) })
+            for id in userIDs where users[id] == nil {
+                users[id] = try await self.lockOrCreateUser(id, now: now, in: transaction)
+            }
+            var pending = PendingWrites()
+            let resourceIDs = toApply.map { events[$0].resourceID }
+            pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
+            var rules = RuleLookup()
+            for index in toApply {
                 let event = events[index]
-                // One message may carry several resource events: the id is checked once per message, and the same
-                // event twice in one batch (a redelivery) is a duplicate too.
-                guard appliedHere.insert(EventKey(event)).inserted else {
-                    outcomes[index] = .duplicate
-                    continue
-                }
-                if let outcome = seen[event.messageID] {
-                    outcomes[index] = outcome
-                    if outcome == .duplicate { continue }
-                } else {
-                    let isNew = try await transaction.markProcessed(event.messageID, at: now)
-                    seen[event.messageID] = isNew ? .applied : .duplicate
-                    outcomes[index] = seen[event.messageID] ?? .duplicate
-                    if !isNew { continue }
-                }
-                var user: User
-                if let cached = users[event.userID] {
-                    user = cached
-                } else {
-                    user = try await self.lockOrCreateUser(event.userID, now: now, in: transaction)
-                }
-                user = try await self.applyLocked(event, user: user, now: now, in: transaction)
+                guard var user = users[event.userID] else { continue }
+                try await self.applyLocked(event, user: &user, pending: &pending, rules: &rules, now: now, in: transaction)
                 users[event.userID] = user
             }
-            for var user in users.values {
-                let resources = try await transaction.liveResources(userID: user.id)
-                user = try await self.refreshAccount(
-                    user, trigger: .billingChanged, resources: resources, now: now, in: transaction
-                )
-                try await transaction.updateUser(user)
-            }
+            _ = try await self.refreshAccounts(
+                userIDs.compactMap { users[$0] }, trigger: .billingChanged, pending: &pending, now: now, in: transaction
+            )
             return outcomes
         }
     }
@@ -73,16 +68,17 @@ extension Engine {
     }
 
     /// Applies one event to a locked user's resource: O(1) when it arrives in order, a replay of the resource's
-    /// own history when it is late, out of order, or completes a pending deletion.
-    /// - Returns: The user with its balance and rate moved (not yet saved).
+    /// own history when it is late, out of order, or completes a pending deletion. Writes go to `pending`; the
+    /// user's balance and rate move in `user` (not yet saved).
     func applyLocked(
         _ event: ResourceEvent,
-        user: User,
+        user: inout User,
+        pending: inout PendingWrites,
+        rules: inout RuleLookup,
         now: BillingTime,
         in transaction: any StoreTransaction
-    ) async throws -> User {
-        var user = user
-        let existing = try await transaction.resource(event.resourceID)
+    ) async throws {
+        let existing = try await pending.resource(event.resourceID, in: transaction)
         var resource = existing ?? Resource(
             id: event.resourceID,
             userID: event.userID,
@@ -100,13 +96,14 @@ extension Engine {
         switch event.action {
         case .create, .update:
             quote = try await self.price(
-                resourceType: resource.resourceType, properties: event.properties, user: user, in: transaction
+                resourceType: resource.resourceType, properties: event.properties, user: user, rules: &rules,
+                in: transaction
             )
         case .delete:
             quote = Quote(rate: .zero, ruleID: resource.ruleID, warning: nil)
         }
         let entry = TimelineEntry(time: event.time, action: event.action, rate: quote.rate, messageID: event.messageID)
-        try await transaction.appendTimeline(entry, resourceID: resource.id, properties: event.properties)
+        pending.append(TimelineRecord(entry: entry, resourceID: resource.id, properties: event.properties))
 
         let before = resource.billing
         let step: BillingStep
@@ -115,7 +112,7 @@ extension Engine {
             step = before.applyingInOrder(event.action, at: event.time, newRate: quote.rate)
             isLatest = true
         } else {
-            let timeline = try await transaction.timeline(resourceID: resource.id)
+            let timeline = try await pending.timeline(of: resource.id, in: transaction)
             step = before.rerated(timeline: timeline, eventTime: event.time)
             isLatest = ResourceTimeline(timeline).entries.last?.messageID == event.messageID
         }
@@ -125,15 +122,15 @@ extension Engine {
             resource.ruleID = quote.ruleID
         }
         resource.updatedAt = now
-        try await transaction.saveResource(resource)
+        pending.save(resource)
         user.rate = user.rate - before.rate + step.billing.rate
         user.lastBill = max(user.lastBill ?? event.time, event.time)
         user.updatedAt = now
         if let charge = step.charge {
-            try await self.record(charge, resource: resource, user: &user, in: transaction)
+            self.record(charge, resource: resource, user: &user, pending: &pending)
         }
         let rerated = step.charge?.cause == .rerate
-        try await transaction.insertEvent(
+        pending.events.append(
             Event(
                 id: self.newID(),
                 timestamp: event.time,
@@ -152,7 +149,7 @@ extension Engine {
             )
         )
         if let warning = quote.warning {
-            try await transaction.insertEvent(
+            pending.events.append(
                 Event(
                     id: self.newID(),
                     timestamp: event.time,
@@ -167,7 +164,11 @@ extension Engine {
                 )
             )
         }
-        return user
+    }
+
+    /// Rules looked up during one operation, by policy (or the default) and resource type.
+    struct RuleLookup {
+        var rules: [String: Rule?] = [:]
     }
 
     /// The price of a resource under its user's policy (or the default policy).
@@ -181,9 +182,18 @@ extension Engine {
         resourceType: String,
         properties: [String: JSONValue],
         user: User,
+        rules: inout RuleLookup,
         in transaction: any StoreTransaction
     ) async throws -> Quote {
-        guard let rule = try await transaction.pricingRule(policyID: user.policyID, resourceType: resourceType) else {
+        let key = "\(user.policyID ?? "")\u{0}\(resourceType)"
+        let rule: Rule?
+        if let cached = rules.rules[key] {
+            rule = cached
+        } else {
+            rule = try await transaction.pricingRule(policyID: user.policyID, resourceType: resourceType)
+            rules.rules[key] = .some(rule)
+        }
+        guard let rule else {
             let policy = user.policyID.map { "policy \($0)" } ?? "the default policy"
             return Quote(rate: .zero, ruleID: nil, warning: "\(policy) has no rule for \(resourceType); billed at 0")
         }
@@ -228,9 +238,11 @@ extension Engine {
             let user = try await self.liveUser(userID, lock: false, in: transaction)
             let live = try await transaction.liveResources(userID: userID)
             var rate = user.rate
+            var rules = RuleLookup()
             for spec in resources {
                 let quote = try await self.price(
-                    resourceType: spec.resourceType, properties: spec.properties, user: user, in: transaction
+                    resourceType: spec.resourceType, properties: spec.properties, user: user, rules: &rules,
+                    in: transaction
                 )
                 rate = rate + quote.rate * count
             }

@@ -31,7 +31,10 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("create user") { transaction in
             if let messageID, try await !transaction.markProcessed(messageID, at: now) {
-                let user = try await self.liveUser(id, lock: false, in: transaction)
+                // A redelivered creation changes nothing, even if the project was deleted since.
+                guard let user = try await transaction.user(id, lock: false) else {
+                    throw BileanError.notFound("User", id)
+                }
                 return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
             }
             var user = try await self.lockOrCreateUser(id, now: now, in: transaction)
@@ -59,17 +62,19 @@ extension Engine {
             guard var user = try await transaction.user(id, lock: true), user.deletedAt == nil else {
                 throw BileanError.notFound("User", id)
             }
-            user = try await self.settleLocked(user, at: now, cause: .settlement, in: transaction)
+            var pending = PendingWrites()
+            user = try await self.settleLocked(user, at: now, cause: .settlement, pending: &pending, in: transaction)
             user.deletedAt = now
             user.updatedAt = now
-            try await transaction.updateUser(user)
-            try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
-            try await transaction.insertEvent(
+            pending.events.append(
                 Event(
                     id: self.newID(), timestamp: now, objectID: id, objectType: "user", objectName: user.name,
                     action: "delete", userID: id, status: user.status.rawValue, statusReason: "Project deleted"
                 )
             )
+            try await pending.flush(to: transaction)
+            try await transaction.updateUser(user)
+            try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
         }
     }
 
@@ -89,19 +94,15 @@ extension Engine {
             try await transaction.insertRecharge(
                 Recharge(id: self.newID(), userID: userID, kind: kind, value: value, timestamp: now, metadata: metadata)
             )
-            try await transaction.insertEvent(
+            var pending = PendingWrites()
+            pending.events.append(
                 Event(
                     id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
                     action: "recharge", userID: userID, status: user.status.rawValue,
                     metadata: .object(["value": .string(value.description), "type": .string(kind.rawValue)])
                 )
             )
-            let resources = try await transaction.liveResources(userID: userID)
-            user = try await self.refreshAccount(
-                user, trigger: .recharged, resources: resources, now: now, in: transaction
-            )
-            try await transaction.updateUser(user)
-            return self.presented(user, resources: resources, at: now)
+            return try await self.refreshAccount(user, trigger: .recharged, pending: &pending, now: now, in: transaction)
         }
     }
 
@@ -115,8 +116,8 @@ extension Engine {
             }
             user.policyID = policy.id
             user.updatedAt = now
-            try await transaction.updateUser(user)
-            try await transaction.insertEvent(
+            var pending = PendingWrites()
+            pending.events.append(
                 Event(
                     id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
                     action: "attach_policy", userID: userID, status: user.status.rawValue,
@@ -124,7 +125,10 @@ extension Engine {
                 )
             )
             // Re-price every live resource under the new policy from now on.
-            for resource in try await transaction.liveResources(userID: userID) where resource.billing.isActive {
+            let live = try await transaction.liveResources(userID: userID)
+            pending.remember(lookedUp: live.map(\.id), found: live)
+            var rules = RuleLookup()
+            for resource in live where resource.billing.isActive {
                 let event = ResourceEvent(
                     messageID: "attach-policy-\(self.newID())",
                     action: .update,
@@ -134,14 +138,13 @@ extension Engine {
                     properties: resource.properties,
                     time: max(now, resource.billing.billedUntil ?? now)
                 )
-                user = try await self.applyLocked(event, user: user, now: now, in: transaction)
+                try await self.applyLocked(
+                    event, user: &user, pending: &pending, rules: &rules, now: now, in: transaction
+                )
             }
-            let resources = try await transaction.liveResources(userID: userID)
-            user = try await self.refreshAccount(
-                user, trigger: .billingChanged, resources: resources, now: now, in: transaction
+            return try await self.refreshAccount(
+                user, trigger: .billingChanged, pending: &pending, now: now, in: transaction
             )
-            try await transaction.updateUser(user)
-            return self.presented(user, resources: resources, at: now)
         }
     }
 
@@ -149,13 +152,11 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("settle") { transaction in
             var user = try await self.liveUser(userID, lock: true, in: transaction)
-            user = try await self.settleLocked(user, at: instant, cause: .settlement, in: transaction)
-            let resources = try await transaction.liveResources(userID: userID)
-            user = try await self.refreshAccount(
-                user, trigger: .billingChanged, resources: resources, now: max(now, instant), in: transaction
+            var pending = PendingWrites()
+            user = try await self.settleLocked(user, at: instant, cause: .settlement, pending: &pending, in: transaction)
+            return try await self.refreshAccount(
+                user, trigger: .billingChanged, pending: &pending, now: max(now, instant), in: transaction
             )
-            try await transaction.updateUser(user)
-            return self.presented(user, resources: resources, at: max(now, instant))
         }
     }
 
@@ -165,16 +166,18 @@ extension Engine {
         _ user: User,
         at instant: BillingTime,
         cause: Consumption.Cause,
+        pending: inout PendingWrites,
         in transaction: any StoreTransaction
     ) async throws -> User {
         var user = user
-        for var resource in try await transaction.liveResources(userID: user.id) {
+        let live = pending.liveResources(of: user.id, stored: try await transaction.liveResources(userID: user.id))
+        for var resource in live {
             let step = resource.billing.settling(at: instant, cause: cause)
             guard step.billing != resource.billing else { continue }
             resource.billing = step.billing
-            try await transaction.saveResource(resource)
+            pending.save(resource)
             if let charge = step.charge {
-                try await self.record(charge, resource: resource, user: &user, in: transaction)
+                self.record(charge, resource: resource, user: &user, pending: &pending)
             }
         }
         user.lastBill = max(user.lastBill ?? instant, instant)
@@ -182,14 +185,9 @@ extension Engine {
         return user
     }
 
-    /// Stores a charge as a consumption and moves the user's balance by exactly its cost.
-    func record(
-        _ charge: Charge,
-        resource: Resource,
-        user: inout User,
-        in transaction: any StoreTransaction
-    ) async throws {
-        try await transaction.insertConsumption(
+    /// Records a charge as a consumption and moves the user's balance by exactly its cost.
+    func record(_ charge: Charge, resource: Resource, user: inout User, pending: inout PendingWrites) {
+        pending.consumptions.append(
             Consumption(
                 id: self.newID(),
                 userID: user.id,

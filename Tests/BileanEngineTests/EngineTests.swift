@@ -301,6 +301,12 @@ struct EngineTests {
             #expect(await Self.code { _ = try await engine.user("user-0") } == .notFound)
             #expect(try await engine.listUsers(ListQuery(showDeleted: true)).count == 7)
             #expect(try await engine.listUsers(ListQuery()).count == 6)
+            // identity.project.created redelivered after identity.project.deleted: nothing changes.
+            _ = try await engine.createUser(id: "user-9", name: "nine", messageID: "kc")
+            try await engine.deleteUser(id: "user-9", messageID: "kd")
+            let again = try await engine.createUser(id: "user-9", name: "nine", messageID: "kc")
+            #expect(again.deletedAt != nil)
+            #expect(await Self.code { _ = try await engine.user("user-9") } == .notFound)
         }
     }
 }

@@ -32,7 +32,8 @@ package final class SQLiteDriver: SQLDriver {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
             let driver = SQLiteDriver(connection: connection, logger: logger)
             _ = try await connection.query("PRAGMA journal_mode=WAL", [])
-            _ = try await connection.query("PRAGMA synchronous=NORMAL", [])
+            // FULL: a committed transaction survives a power loss too; the listener acks a message only after it.
+            _ = try await connection.query("PRAGMA synchronous=FULL", [])
             _ = try await connection.query("PRAGMA busy_timeout=10000", [])
             _ = try await connection.query("PRAGMA foreign_keys=ON", [])
             return driver

@@ -21,6 +21,9 @@ package protocol StoreTransaction: Sendable {
     /// Records a message id as processed.
     /// - Returns: `true` if it was new, `false` if it had been processed before.
     func markProcessed(_ messageID: String, at time: BillingTime) async throws -> Bool
+    /// Records message ids as processed, in as few statements as possible.
+    /// - Returns: The ids that were new.
+    func markProcessed(_ messageIDs: [String], at time: BillingTime) async throws -> Set<String>
 
     /// A user by id, deleted or not.
     func user(_ id: String, lock: Bool) async throws -> User?
@@ -30,6 +33,10 @@ package protocol StoreTransaction: Sendable {
     func insertUser(_ user: User) async throws -> Bool
     /// Updates every field of a user.
     func updateUser(_ user: User) async throws
+    /// Locks (PostgreSQL: `FOR UPDATE`, in id order) and returns the users with these ids that exist.
+    func lockUsers(_ ids: [String]) async throws -> [User]
+    /// Writes every field of existing users, in as few statements as possible.
+    func updateUsers(_ users: [User]) async throws
     /// A page of users.
     func users(_ query: ListQuery) async throws -> [User]
     /// How many live users have this policy attached.
@@ -66,17 +73,27 @@ package protocol StoreTransaction: Sendable {
     func resource(_ id: String) async throws -> Resource?
     /// Inserts or updates a resource.
     func saveResource(_ resource: Resource) async throws
+    /// Inserts or updates resources, in as few statements as possible.
+    func saveResources(_ resources: [Resource]) async throws
+    /// The resources with these ids that exist.
+    func resources(ids: [String]) async throws -> [Resource]
     /// A page of resources.
     func resources(_ query: ListQuery) async throws -> [Resource]
     /// The resources of a user (or of every user, for `nil`) that are not deleted.
     func liveResources(userID: String?) async throws -> [Resource]
+    /// The resources of these users that are not deleted.
+    func liveResources(userIDs: [String]) async throws -> [Resource]
     /// Every event of a resource's history.
     func timeline(resourceID: String) async throws -> [TimelineEntry]
     /// Adds an event to a resource's history.
     func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws
+    /// Adds events to resources' histories, in as few statements as possible.
+    func appendTimeline(_ records: [TimelineRecord]) async throws
 
     /// Inserts a consumption.
     func insertConsumption(_ consumption: Consumption) async throws
+    /// Inserts consumptions, in as few statements as possible.
+    func insertConsumptions(_ consumptions: [Consumption]) async throws
     /// A page of consumptions.
     func consumptions(_ query: ListQuery) async throws -> [Consumption]
     /// Every consumption of a user (or of all users) that overlaps `[start, end)`, for statistics.
@@ -89,13 +106,34 @@ package protocol StoreTransaction: Sendable {
 
     /// Inserts an event.
     func insertEvent(_ event: Event) async throws
+    /// Inserts events, in as few statements as possible.
+    func insertEvents(_ events: [Event]) async throws
     /// A page of events.
     func events(_ query: ListQuery) async throws -> [Event]
 
     /// Replaces the user's jobs of the given kinds with `jobs`.
     func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws
+    /// Replaces these users' jobs of the given kinds with `jobs`.
+    func replaceJobs(userIDs: [String], kinds: [Job.Kind], with jobs: [Job]) async throws
     /// The jobs of a user.
     func jobs(userID: String) async throws -> [Job]
     /// The jobs due at or before `time`, earliest first.
     func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job]
+}
+
+/// One event of a resource's history, with the resource it belongs to, for bulk writes.
+package struct TimelineRecord: Sendable, Hashable {
+    /// The event.
+    package var entry: TimelineEntry
+    /// The resource.
+    package var resourceID: String
+    /// The resource's properties after the event.
+    package var properties: [String: JSONValue]
+
+    /// Creates a record.
+    package init(entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) {
+        self.entry = entry
+        self.resourceID = resourceID
+        self.properties = properties
+    }
 }

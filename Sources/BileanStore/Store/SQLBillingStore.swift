@@ -1,4 +1,4 @@
-package import BileanCore
+import BileanCore
 package import Logging
 
 /// The one store implementation, written once over ``SQLDriver``: SQLite or PostgreSQL.
@@ -59,13 +59,53 @@ struct SQLStoreTransaction: StoreTransaction {
     }
 
     func markProcessed(_ messageID: String, at time: BillingTime) async throws -> Bool {
-        let rows = try await self.query(
-            """
-            INSERT INTO processed_messages (message_id, processed_at) VALUES (\(messageID), \(.time(time)))
-            ON CONFLICT (message_id) DO NOTHING RETURNING message_id
-            """
+        try await !self.markProcessed([messageID], at: time).isEmpty
+    }
+
+    func markProcessed(_ messageIDs: [String], at time: BillingTime) async throws -> Set<String> {
+        let rows = try await self.insertRows(
+            "INSERT INTO processed_messages (message_id, processed_at)",
+            Array(Set(messageIDs)).sorted().map { "(\($0), \(.time(time)))" },
+            suffix: " ON CONFLICT (message_id) DO NOTHING RETURNING message_id"
         )
-        return !rows.isEmpty
+        return Set(try rows.map { try $0.text("message_id") })
+    }
+
+    /// The most rows one multi-row statement carries (well under both databases' bind limits).
+    static let rowsPerStatement = 200
+
+    /// Runs `prefix VALUES (row), (row), … suffix` in chunks and returns every returned row.
+    @discardableResult
+    func insertRows(_ prefix: String, _ rows: [SQLStatement], suffix: String = "") async throws -> [SQLRow] {
+        var result: [SQLRow] = []
+        var start = 0
+        while start < rows.count {
+            let chunk = Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)])
+            result += try await self.query(
+                "\(unsafeRaw: prefix) VALUES \(SQLStatement.join(chunk, separator: ", "))\(unsafeRaw: suffix)"
+            )
+            start += Self.rowsPerStatement
+        }
+        return result
+    }
+
+    /// Runs `body` with `column IN (…)` conditions over chunks of `values`, and returns every row.
+    func selectIn(
+        _ column: String,
+        _ values: [String],
+        _ body: (SQLStatement) -> SQLStatement
+    ) async throws -> [SQLRow] {
+        let unique = Array(Set(values)).sorted()
+        var result: [SQLRow] = []
+        var start = 0
+        while start < unique.count {
+            let chunk = unique[start..<min(start + Self.rowsPerStatement, unique.count)].map { value -> SQLStatement in
+                "\(value)"
+            }
+            result += try await self.query(body("\(unsafeRaw: column) IN (\(SQLStatement.join(chunk, separator: ", ")))"))
+            start += Self.rowsPerStatement
+        }
+        return result
     }
 
     static func jsonText(_ value: JSONValue) throws -> String {

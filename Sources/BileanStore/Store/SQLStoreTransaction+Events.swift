@@ -40,15 +40,27 @@ extension SQLStoreTransaction {
     }
 
     func insertEvent(_ event: Event) async throws {
-        try await self.query(
+        try await self.insertEvents([event])
+    }
+
+    func insertEvents(_ events: [Event]) async throws {
+        var rows: [SQLStatement] = []
+        for event in events {
+            rows.append(
+                """
+                (\(event.id), \(.time(event.timestamp)), \(event.objectID), \(event.objectType),
+                    \(.optionalText(event.objectName)), \(event.action), \(.optionalText(event.userID)),
+                    \(event.level.rawValue), \(.optionalText(event.status)), \(.optionalText(event.statusReason)),
+                    \(try Self.jsonText(event.metadata)))
+                """
+            )
+        }
+        try await self.insertRows(
             """
             INSERT INTO events (id, timestamp, obj_id, obj_type, obj_name, action, user_id, level, status,
                 status_reason, metadata)
-            VALUES (\(event.id), \(.time(event.timestamp)), \(event.objectID), \(event.objectType),
-                \(.optionalText(event.objectName)), \(event.action), \(.optionalText(event.userID)),
-                \(event.level.rawValue), \(.optionalText(event.status)), \(.optionalText(event.statusReason)),
-                \(try Self.jsonText(event.metadata)))
-            """
+            """,
+            rows
         )
     }
 

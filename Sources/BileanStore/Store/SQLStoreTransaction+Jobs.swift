@@ -14,19 +14,22 @@ extension SQLStoreTransaction {
     }
 
     func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws {
+        try await self.replaceJobs(userIDs: [userID], kinds: kinds, with: jobs)
+    }
+
+    func replaceJobs(userIDs: [String], kinds: [Job.Kind], with jobs: [Job]) async throws {
         if !kinds.isEmpty {
             let names = SQLStatement.join(kinds.map { "\($0.rawValue)" }, separator: ", ")
-            try await self.query("DELETE FROM jobs WHERE user_id = \(userID) AND kind IN (\(names))")
+            _ = try await self.selectIn("user_id", userIDs) { condition in
+                "DELETE FROM jobs WHERE \(condition) AND kind IN (\(names))"
+            }
         }
-        guard !jobs.isEmpty else { return }
         let rows = jobs.map { job -> SQLStatement in
             """
             (\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)), \(.time(job.leaseUntil)))
             """
         }
-        try await self.query(
-            "INSERT INTO jobs (user_id, kind, run_at, owner, lease_until) VALUES \(SQLStatement.join(rows, separator: ", "))"
-        )
+        try await self.insertRows("INSERT INTO jobs (user_id, kind, run_at, owner, lease_until)", rows)
     }
 
     func jobs(userID: String) async throws -> [Job] {

@@ -49,15 +49,24 @@ extension SQLStoreTransaction {
     }
 
     func insertConsumption(_ consumption: Consumption) async throws {
-        try await self.query(
+        try await self.insertConsumptions([consumption])
+    }
+
+    func insertConsumptions(_ consumptions: [Consumption]) async throws {
+        let rows = consumptions.map { consumption -> SQLStatement in
             """
-            INSERT INTO consumptions (id, user_id, resource_id, resource_type, start_time, end_time, rate, cost,
-                cause, created_at)
-            VALUES (\(consumption.id), \(consumption.userID), \(consumption.resourceID), \(consumption.resourceType),
+            (\(consumption.id), \(consumption.userID), \(consumption.resourceID), \(consumption.resourceType),
                 \(.time(consumption.startTime)), \(.time(consumption.endTime)),
                 \(.bigInteger(consumption.rate.unitsPerHour)), \(.money(consumption.cost)),
                 \(consumption.cause.rawValue), \(.time(consumption.createdAt)))
             """
+        }
+        try await self.insertRows(
+            """
+            INSERT INTO consumptions (id, user_id, resource_id, resource_type, start_time, end_time, rate, cost,
+                cause, created_at)
+            """,
+            rows
         )
     }
 

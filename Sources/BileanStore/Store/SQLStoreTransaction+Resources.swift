@@ -50,22 +50,48 @@ extension SQLStoreTransaction {
     }
 
     func saveResource(_ resource: Resource) async throws {
-        let billing = resource.billing
-        let properties = try Self.jsonText(.object(resource.properties))
-        try await self.query(
+        try await self.saveResources([resource])
+    }
+
+    func saveResources(_ resources: [Resource]) async throws {
+        var rows: [SQLStatement] = []
+        for resource in resources {
+            let billing = resource.billing
+            let properties = try Self.jsonText(.object(resource.properties))
+            rows.append(
+                """
+                (\(resource.id), \(resource.userID), \(resource.resourceType), \(.optionalText(resource.ruleID)),
+                    \(properties), \(.bigInteger(billing.rate.unitsPerHour)), \(.time(billing.startedAt)),
+                    \(.time(billing.deletedAt)), \(.time(billing.billedUntil)), \(.bigInteger(billing.accrued)),
+                    \(.time(resource.createdAt)), \(.time(resource.updatedAt)))
+                """
+            )
+        }
+        try await self.insertRows(
             """
             INSERT INTO resources (id, user_id, resource_type, rule_id, properties, rate, started_at, deleted_at,
                 billed_until, accrued, created_at, updated_at)
-            VALUES (\(resource.id), \(resource.userID), \(resource.resourceType), \(.optionalText(resource.ruleID)),
-                \(properties), \(.bigInteger(billing.rate.unitsPerHour)), \(.time(billing.startedAt)),
-                \(.time(billing.deletedAt)), \(.time(billing.billedUntil)), \(.bigInteger(billing.accrued)),
-                \(.time(resource.createdAt)), \(.time(resource.updatedAt)))
-            ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, resource_type = excluded.resource_type,
-                rule_id = excluded.rule_id, properties = excluded.properties, rate = excluded.rate,
-                started_at = excluded.started_at, deleted_at = excluded.deleted_at,
-                billed_until = excluded.billed_until, accrued = excluded.accrued, updated_at = excluded.updated_at
-            """
+            """,
+            rows,
+            suffix: """
+                 ON CONFLICT (id) DO UPDATE SET user_id = excluded.user_id, resource_type = excluded.resource_type,
+                    rule_id = excluded.rule_id, properties = excluded.properties, rate = excluded.rate,
+                    started_at = excluded.started_at, deleted_at = excluded.deleted_at,
+                    billed_until = excluded.billed_until, accrued = excluded.accrued, updated_at = excluded.updated_at
+                """
         )
+    }
+
+    func resources(ids: [String]) async throws -> [Resource] {
+        try await self.selectIn("id", ids) { condition in
+            "SELECT \(unsafeRaw: Self.resourceColumns) FROM resources WHERE \(condition)"
+        }.map(Self.decodeResource)
+    }
+
+    func liveResources(userIDs: [String]) async throws -> [Resource] {
+        try await self.selectIn("user_id", userIDs) { condition in
+            "SELECT \(unsafeRaw: Self.resourceColumns) FROM resources WHERE \(condition) AND deleted_at IS NULL ORDER BY id"
+        }.map(Self.decodeResource)
     }
 
     func resources(_ query: ListQuery) async throws -> [Resource] {
@@ -101,12 +127,20 @@ extension SQLStoreTransaction {
     }
 
     func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws {
-        try await self.query(
-            """
-            INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties)
-            VALUES (\(entry.messageID), \(resourceID), \(entry.action.rawValue), \(.time(entry.time)),
-                \(.bigInteger(entry.rate.unitsPerHour)), \(try Self.jsonText(.object(properties))))
-            """
-        )
+        try await self.appendTimeline([TimelineRecord(entry: entry, resourceID: resourceID, properties: properties)])
+    }
+
+    func appendTimeline(_ records: [TimelineRecord]) async throws {
+        var rows: [SQLStatement] = []
+        for record in records {
+            let entry = record.entry
+            rows.append(
+                """
+                (\(entry.messageID), \(record.resourceID), \(entry.action.rawValue), \(.time(entry.time)),
+                    \(.bigInteger(entry.rate.unitsPerHour)), \(try Self.jsonText(.object(record.properties))))
+                """
+            )
+        }
+        try await self.insertRows("INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties)", rows)
     }
 }

@@ -66,16 +66,38 @@ extension SQLStoreTransaction {
     }
 
     func updateUser(_ user: User) async throws {
-        try await self.query(
+        try await self.updateUsers([user])
+    }
+
+    func updateUsers(_ users: [User]) async throws {
+        let rows = users.map { user -> SQLStatement in
             """
-            UPDATE users SET name = \(.optionalText(user.name)), policy_id = \(.optionalText(user.policyID)),
-                balance = \(.money(user.balance)), rate = \(.bigInteger(user.rate.unitsPerHour)),
-                credit = \(.money(user.credit)), last_bill = \(.time(user.lastBill)), status = \(user.status.rawValue),
-                status_reason = \(.optionalText(user.statusReason)), updated_at = \(.time(user.updatedAt)),
-                deleted_at = \(.time(user.deletedAt))
-            WHERE id = \(user.id)
+            (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
+                \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
+                \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
+                \(.time(user.updatedAt)), \(.time(user.deletedAt)))
             """
+        }
+        try await self.insertRows(
+            """
+            INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
+                created_at, updated_at, deleted_at)
+            """,
+            rows,
+            suffix: """
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, policy_id = excluded.policy_id,
+                    balance = excluded.balance, rate = excluded.rate, credit = excluded.credit,
+                    last_bill = excluded.last_bill, status = excluded.status, status_reason = excluded.status_reason,
+                    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
+                """
         )
+    }
+
+    func lockUsers(_ ids: [String]) async throws -> [User] {
+        let suffix = self.dialect.forUpdate
+        return try await self.selectIn("id", ids) { condition in
+            "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id\(unsafeRaw: suffix)"
+        }.map(Self.decodeUser)
     }
 
     func users(_ query: ListQuery) async throws -> [User] {

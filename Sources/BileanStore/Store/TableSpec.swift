@@ -1,4 +1,4 @@
-package import BileanCore
+import BileanCore
 
 /// How a list query maps onto one table: the only place where sort keys and filters become SQL, through
 /// fixed dictionaries (never input text).

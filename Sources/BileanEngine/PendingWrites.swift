@@ -1,0 +1,76 @@
+import BileanCore
+import BileanStore
+
+/// The writes of one engine operation, collected while it runs and flushed in a few multi-row statements
+/// before it commits: a batch of notifications costs a handful of statements, not a dozen per event.
+struct PendingWrites {
+    /// Resources known in this operation (looked up or changed), by id.
+    private(set) var resources: [String: Resource] = [:]
+    /// Ids looked up in the store, whether they existed or not.
+    private(set) var lookedUp: Set<String> = []
+    /// Ids of changed resources, in the order of their first change.
+    private var changed: [String] = []
+    private var changedSet: Set<String> = []
+    /// New history entries.
+    private(set) var timeline: [TimelineRecord] = []
+    /// New consumptions.
+    var consumptions: [Consumption] = []
+    /// New audit events.
+    var events: [Event] = []
+
+    /// Records resources looked up in the store (`ids` that are absent from `found` do not exist).
+    mutating func remember(lookedUp ids: [String], found: [Resource]) {
+        self.lookedUp.formUnion(ids)
+        for resource in found where self.resources[resource.id] == nil {
+            self.resources[resource.id] = resource
+        }
+    }
+
+    /// The current state of a resource, from this operation or the store.
+    func resource(_ id: String, in transaction: any StoreTransaction) async throws -> Resource? {
+        if let resource = self.resources[id] { return resource }
+        if self.lookedUp.contains(id) { return nil }
+        return try await transaction.resource(id)
+    }
+
+    /// Records a resource's new state.
+    mutating func save(_ resource: Resource) {
+        self.resources[resource.id] = resource
+        self.lookedUp.insert(resource.id)
+        if self.changedSet.insert(resource.id).inserted { self.changed.append(resource.id) }
+    }
+
+    /// Adds an entry to a resource's history.
+    mutating func append(_ record: TimelineRecord) {
+        self.timeline.append(record)
+    }
+
+    /// A resource's whole history: the stored entries and those of this operation.
+    func timeline(of resourceID: String, in transaction: any StoreTransaction) async throws -> [TimelineEntry] {
+        let stored = try await transaction.timeline(resourceID: resourceID)
+        return stored + self.timeline.filter { $0.resourceID == resourceID }.map(\.entry)
+    }
+
+    /// The user's live resources as they stand in this operation.
+    func liveResources(of userID: String, stored: [Resource]) -> [Resource] {
+        var byID = Dictionary(stored.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for id in self.changed {
+            guard let resource = self.resources[id], resource.userID == userID else { continue }
+            byID[id] = resource
+        }
+        return byID.values.filter { $0.deletedAt == nil }.sorted { $0.id < $1.id }
+    }
+
+    /// Writes everything collected, then forgets it.
+    mutating func flush(to transaction: any StoreTransaction) async throws {
+        try await transaction.saveResources(self.changed.compactMap { self.resources[$0] })
+        try await transaction.appendTimeline(self.timeline)
+        try await transaction.insertConsumptions(self.consumptions)
+        try await transaction.insertEvents(self.events)
+        self.changed = []
+        self.changedSet = []
+        self.timeline = []
+        self.consumptions = []
+        self.events = []
+    }
+}
