@@ -7,12 +7,9 @@ extension Engine {
         let query = try self.validated(query, .users)
         let now = self.now()
         return try await self.transaction("list users") { transaction in
-            var users: [User] = []
-            for user in try await transaction.users(query) {
-                let resources = try await transaction.liveResources(userID: user.id)
-                users.append(self.presented(user, resources: resources, at: now))
-            }
-            return users
+            let users = try await transaction.users(query)
+            let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
+            return users.map { self.presented($0, resources: live[$0.id] ?? [], at: now) }
         }
     }
 

@@ -40,6 +40,7 @@ struct BillingPropertyTests {
     /// One thing delivered to the engine.
     enum Step {
         case event(ResourceEvent)
+        case batch([ResourceEvent])
         case settle(user: String, at: Int64)
         case recharge(user: String, value: String)
     }
@@ -152,9 +153,34 @@ struct BillingPropertyTests {
 
     // MARK: Running
 
-    static func deliver(_ steps: [Step], to engine: Engine, store: SQLBillingStore, users: [String]) async throws {
+    /// Delivers steps; consecutive events go in batches of 1 to 6 (one transaction each), as the listener does.
+    static func deliver(
+        _ steps: [Step],
+        to engine: Engine,
+        store: SQLBillingStore,
+        users: [String],
+        rng: inout SplitMix
+    ) async throws {
+        var batched: [Step] = []
+        var pending: [ResourceEvent] = []
         for step in steps {
+            if case .event(let event) = step {
+                pending.append(event)
+                if pending.count >= Int.random(in: 1...6, using: &rng) {
+                    batched.append(.batch(pending))
+                    pending = []
+                }
+            } else {
+                if !pending.isEmpty { batched.append(.batch(pending)) }
+                pending = []
+                batched.append(step)
+            }
+        }
+        if !pending.isEmpty { batched.append(.batch(pending)) }
+        for step in batched {
             switch step {
+            case .batch(let events):
+                _ = try await engine.apply(events)
             case .event(let event):
                 _ = try await engine.apply([event])
             case .settle(let user, let micros):
@@ -210,7 +236,7 @@ struct BillingPropertyTests {
                 for user in scenario.users {
                     _ = try await engine.createUser(id: user, name: nil, messageID: nil)
                 }
-                try await Self.deliver(steps, to: engine, store: store, users: scenario.users)
+                try await Self.deliver(steps, to: engine, store: store, users: scenario.users, rng: &rng)
                 var balances: [Money] = []
                 for user in scenario.users {
                     balances.append(try await engine.settle(userID: user, at: clock.now).balance)

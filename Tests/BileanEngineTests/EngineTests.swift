@@ -309,4 +309,40 @@ struct EngineTests {
             #expect(await Self.code { _ = try await engine.user("user-9") } == .notFound)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func concurrentEnginesSerialisePerUser(_ database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let clock = ManualNow(Self.t0.adding(seconds: 86_400))
+            let engines = (0..<4).map { _ in
+                Engine(store: store, now: clock.source, logger: TestDatabase.logger)
+            }
+            try await Self.standardPolicy(engines[0])
+            for user in ["p1", "p2", "p3"] {
+                _ = try await engines[0].createUser(id: user, name: nil, messageID: nil)
+                _ = try await engines[0].recharge(userID: user, value: Money(integer: 1000), kind: .recharge, metadata: .object([:]))
+            }
+            // Four engines apply batches for the same three users at once: each server runs one hour at 1.5/h
+            // then is deleted, so every user pays exactly 1.5 per server.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, engine) in engines.enumerated() {
+                    group.addTask {
+                        for round in 0..<6 {
+                            var batch: [ResourceEvent] = []
+                            for user in ["p1", "p2", "p3"] {
+                                let vm = "vm-\(index)-\(round)-\(user)"
+                                batch.append(Self.event("\(vm)-c", .create, vm, user: user, ["flavor": .string("m1.small")], at: 0))
+                                batch.append(Self.event("\(vm)-d", .delete, vm, user: user, [:], at: 3600))
+                            }
+                            _ = try await engine.apply(batch)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for user in ["p1", "p2", "p3"] {
+                #expect(try await engines[1].user(user).balance.description == "964")  // 1000 − 24 × 1.5
+            }
+        }
+    }
 }
