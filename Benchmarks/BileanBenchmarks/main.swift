@@ -44,7 +44,12 @@ func moneyBenchmark() async {
     let exact = await seconds {
         for index in 0..<operations {
             let rate = rates[index & 1023]
-            let cost = Money(units: Money.roundedQuotient(rate.accrual(microseconds: durations[index & 1023]), Rate.accrualDenominator))
+            let cost = Money(
+                units: Money.roundedQuotient(
+                    rate.accrual(microseconds: durations[index & 1023]),
+                    Rate.accrualDenominator
+                )
+            )
             balance -= cost
         }
     }
@@ -71,8 +76,12 @@ func moneyBenchmark() async {
     let decimalNs = decimalTime * 1e9 / Double(decimalOps)
     print("money multiply-add (rate × µs / 3.6e9, half-even, subtract), \(operations) ops:")
     print(String(format: "  Money (Int128, exact)   %8.2f ns/op", exactNs))
-    print(String(format: "  Double (inexact)        %8.2f ns/op   Money/Double = %.1f×", baselineNs, exactNs / baselineNs))
-    print(String(format: "  Foundation Decimal      %8.2f ns/op   Decimal/Money = %.1f×", decimalNs, decimalNs / exactNs))
+    print(
+        String(format: "  Double (inexact)        %8.2f ns/op   Money/Double = %.1f×", baselineNs, exactNs / baselineNs)
+    )
+    print(
+        String(format: "  Foundation Decimal      %8.2f ns/op   Decimal/Money = %.1f×", decimalNs, decimalNs / exactNs)
+    )
 }
 
 // MARK: Engine throughput
@@ -87,31 +96,47 @@ func events(count: Int, prefix: String) -> [ResourceEvent] {
         let user = "\(prefix)project-\(index % 100)"
         let flavors = ["m1.small", "m1.large", "m1.small"]
         for (step, flavor) in flavors.enumerated() {
-            result.append(ResourceEvent(
-                messageID: "\(resource)-\(step)", action: step == 0 ? .create : .update, resourceType: "os.nova.server",
-                resourceID: resource, userID: user, properties: ["flavor": .string(flavor)],
-                time: start.adding(seconds: Int64(index * 10 + step * 3600))
-            ))
+            result.append(
+                ResourceEvent(
+                    messageID: "\(resource)-\(step)",
+                    action: step == 0 ? .create : .update,
+                    resourceType: "os.nova.server",
+                    resourceID: resource,
+                    userID: user,
+                    properties: ["flavor": .string(flavor)],
+                    time: start.adding(seconds: Int64(index * 10 + step * 3600))
+                )
+            )
         }
-        result.append(ResourceEvent(
-            messageID: "\(resource)-3", action: .delete, resourceType: "os.nova.server", resourceID: resource,
-            userID: user, properties: [:], time: start.adding(seconds: Int64(index * 10 + 3 * 3600))
-        ))
+        result.append(
+            ResourceEvent(
+                messageID: "\(resource)-3",
+                action: .delete,
+                resourceType: "os.nova.server",
+                resourceID: resource,
+                userID: user,
+                properties: [:],
+                time: start.adding(seconds: Int64(index * 10 + 3 * 3600))
+            )
+        )
         index += 1
     }
     return Array(result.prefix(count))
 }
 
-func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batchSize: Int, logger: Logger) async throws {
+func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batchSize: Int, logger: Logger) async throws
+{
     let engine = Engine(store: store, now: { BillingTime(seconds: 1_800_000_000) }, logger: logger)
     let nova = try await engine.createRule(
         name: "nova",
         spec: .object([
             "type": .string("os.nova.server"), "version": .string("1.0"),
-            "properties": .object(["price_mapping": .array([
-                .object(["flavor": .string("m1.small"), "price": .number("0.05")]),
-                .object(["flavor": .string("m1.large"), "price": .number("0.4")]),
-            ])]),
+            "properties": .object([
+                "price_mapping": .array([
+                    .object(["flavor": .string("m1.small"), "price": .number("0.05")]),
+                    .object(["flavor": .string("m1.large"), "price": .number("0.4")]),
+                ])
+            ]),
         ]),
         metadata: .object([:])
     )
@@ -122,7 +147,9 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
     let baselineCount = min(eventCount, 2000)
     let baseline = try await seconds {
         for index in 0..<baselineCount {
-            _ = try await store.withTransaction { try await $0.markProcessed("\(run)-baseline-\(index)", at: BillingTime(seconds: 0)) }
+            _ = try await store.withTransaction {
+                try await $0.markProcessed("\(run)-baseline-\(index)", at: BillingTime(seconds: 0))
+            }
         }
     }
     let baselineRate = Double(baselineCount) / baseline
@@ -145,8 +172,21 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
 
     print("\(name): resource events applied by the engine (\(eventCount) events, in-order hot path):")
     print(String(format: "  baseline: 1-row transactions        %9.0f tx/s", baselineRate))
-    print(String(format: "  one event per transaction           %9.0f events/s  (%.2f× the baseline's tx/s)", singleRate, singleRate / baselineRate))
-    print(String(format: "  batched, %4d events per transaction %9.0f events/s  (%.2f× one per transaction)", batchSize, batchedRate, batchedRate / singleRate))
+    print(
+        String(
+            format: "  one event per transaction           %9.0f events/s  (%.2f× the baseline's tx/s)",
+            singleRate,
+            singleRate / baselineRate
+        )
+    )
+    print(
+        String(
+            format: "  batched, %4d events per transaction %9.0f events/s  (%.2f× one per transaction)",
+            batchSize,
+            batchedRate,
+            batchedRate / singleRate
+        )
+    )
 }
 
 do {
@@ -154,10 +194,16 @@ do {
 
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bilean-bench-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let sqlite = try await SQLiteDriver.open(path: directory.appendingPathComponent("bench.sqlite").path, logger: logger)
+    let sqlite = try await SQLiteDriver.open(
+        path: directory.appendingPathComponent("bench.sqlite").path,
+        logger: logger
+    )
     try await engineBenchmark(
-        name: "SQLite (WAL, synchronous=FULL)", store: try await SQLBillingStore.open(driver: sqlite, logger: logger),
-        eventCount: eventCount, batchSize: batchSize, logger: logger
+        name: "SQLite (WAL, synchronous=FULL)",
+        store: try await SQLBillingStore.open(driver: sqlite, logger: logger),
+        eventCount: eventCount,
+        batchSize: batchSize,
+        logger: logger
     )
     try await sqlite.close()
 
@@ -166,7 +212,11 @@ do {
         try await PostgresDriver.withDriver(url: url, logger: log) { driver in
             let store = try await SQLBillingStore.open(driver: driver, logger: log)
             try await engineBenchmark(
-                name: "PostgreSQL (fsync=off, loopback)", store: store, eventCount: count, batchSize: batch, logger: log
+                name: "PostgreSQL (fsync=off, loopback)",
+                store: store,
+                eventCount: count,
+                batchSize: batch,
+                logger: log
             )
         }
     } else {

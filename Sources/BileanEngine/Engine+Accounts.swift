@@ -38,13 +38,23 @@ extension Engine {
         let billing = resources.map(\.billing)
         let balance = AccountMath.balance(user.balance, resources: billing, at: now)
         let notifyAt = AccountMath.instant(
-            whenBalanceReaches: self.notifyThreshold(for: user), balance: user.balance, resources: billing, from: now
+            whenBalanceReaches: self.notifyThreshold(for: user),
+            balance: user.balance,
+            resources: billing,
+            from: now
         )
         let freezeAt = AccountMath.instant(
-            whenBalanceReaches: Money.zero - user.credit, balance: user.balance, resources: billing, from: now
+            whenBalanceReaches: Money.zero - user.credit,
+            balance: user.balance,
+            resources: billing,
+            from: now
         )
         let account = UserStatusMachine.Account(
-            balance: balance, rate: user.rate, credit: user.credit, notifyAt: notifyAt, now: now
+            balance: balance,
+            rate: user.rate,
+            credit: user.credit,
+            notifyAt: notifyAt,
+            now: now
         )
         let transition = UserStatusMachine().transition(from: user.status, on: trigger, account: account)
         var event: Event?
@@ -118,7 +128,11 @@ extension Engine {
         in transaction: any StoreTransaction
     ) async throws -> User {
         let refreshed = try await self.refreshAccounts(
-            [user], trigger: trigger, pending: &pending, now: now, in: transaction
+            [user],
+            trigger: trigger,
+            pending: &pending,
+            now: now,
+            in: transaction
         )
         guard let (saved, resources) = refreshed[user.id] else { return user }
         return self.presented(saved, resources: resources, at: now)

@@ -12,7 +12,12 @@ extension Engine {
             // The first policy becomes the default, so that a new deployment bills at once.
             let isDefault = try await transaction.defaultPolicy() == nil
             let policy = Policy(
-                id: self.newID(), name: name, rules: rules, isDefault: isDefault, metadata: metadata, createdAt: now
+                id: self.newID(),
+                name: name,
+                rules: rules,
+                isDefault: isDefault,
+                metadata: metadata,
+                createdAt: now
             )
             try await transaction.insertPolicy(policy)
             try await transaction.insertEvent(self.policyEvent(policy, action: "create", at: now))
@@ -150,7 +155,8 @@ extension Engine {
             if let other = types[rule.resourceType] {
                 if other == id { continue }
                 throw BileanError.invalid(
-                    "rules", "A policy holds at most one rule per resource type: \(other) and \(id) both price \(rule.resourceType)"
+                    "rules",
+                    "A policy holds at most one rule per resource type: \(other) and \(id) both price \(rule.resourceType)"
                 )
             }
             types[rule.resourceType] = id
@@ -161,7 +167,11 @@ extension Engine {
 
     func policyEvent(_ policy: Policy, action: String, at now: BillingTime) -> Event {
         Event(
-            id: self.newID(), timestamp: now, objectID: policy.id, objectType: "policy", objectName: policy.name,
+            id: self.newID(),
+            timestamp: now,
+            objectID: policy.id,
+            objectType: "policy",
+            objectName: policy.name,
             action: action,
             metadata: .object([
                 "rules": .array(policy.rules.map { .string($0.id) }), "is_default": .bool(policy.isDefault),

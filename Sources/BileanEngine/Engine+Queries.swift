@@ -36,11 +36,18 @@ extension Engine {
             let closed = try await transaction.consumptions(userID: query.userID, overlapping: query.start, query.end)
             for consumption in closed {
                 let cost = Self.clip(
-                    consumption.cost, from: consumption.startTime, to: consumption.endTime,
-                    window: query.start, query.end
+                    consumption.cost,
+                    from: consumption.startTime,
+                    to: consumption.endTime,
+                    window: query.start,
+                    query.end
                 )
-                add(cost, resourceID: consumption.resourceID, resourceType: consumption.resourceType,
-                    userID: consumption.userID)
+                add(
+                    cost,
+                    resourceID: consumption.resourceID,
+                    resourceType: consumption.resourceType,
+                    userID: consumption.userID
+                )
             }
             // Still-open intervals, up to now, clipped to the window.
             for resource in try await transaction.liveResources(userID: query.userID) {
@@ -51,14 +58,18 @@ extension Engine {
                 guard end > start else { continue }
                 let cost = Money(
                     units: Money.roundedQuotient(
-                        billing.rate.accrual(microseconds: end - start), Rate.accrualDenominator
+                        billing.rate.accrual(microseconds: end - start),
+                        Rate.accrualDenominator
                     )
                 )
                 add(cost, resourceID: resource.id, resourceType: resource.resourceType, userID: resource.userID)
             }
             return totals.map { key, cost in
                 ConsumptionStatistics(
-                    resourceID: key.resourceID, resourceType: key.resourceType, userID: key.userID, cost: cost
+                    resourceID: key.resourceID,
+                    resourceType: key.resourceType,
+                    userID: key.userID,
+                    cost: cost
                 )
             }.sorted { ($0.resourceType, $0.resourceID ?? "") < ($1.resourceType, $1.resourceID ?? "") }
         }

@@ -36,11 +36,22 @@ extension Engine {
             for index in toApply {
                 let event = events[index]
                 guard var user = users[event.userID] else { continue }
-                try await self.applyLocked(event, user: &user, pending: &pending, rules: &rules, now: now, in: transaction)
+                try await self.applyLocked(
+                    event,
+                    user: &user,
+                    pending: &pending,
+                    rules: &rules,
+                    now: now,
+                    in: transaction
+                )
                 users[event.userID] = user
             }
             _ = try await self.refreshAccounts(
-                userIDs.compactMap { users[$0] }, trigger: .billingChanged, pending: &pending, now: now, in: transaction
+                userIDs.compactMap { users[$0] },
+                trigger: .billingChanged,
+                pending: &pending,
+                now: now,
+                in: transaction
             )
             return outcomes
         }
@@ -79,13 +90,15 @@ extension Engine {
         in transaction: any StoreTransaction
     ) async throws {
         let existing = try await pending.resource(event.resourceID, in: transaction)
-        var resource = existing ?? Resource(
-            id: event.resourceID,
-            userID: event.userID,
-            resourceType: event.resourceType,
-            properties: event.properties,
-            createdAt: now
-        )
+        var resource =
+            existing
+            ?? Resource(
+                id: event.resourceID,
+                userID: event.userID,
+                resourceType: event.resourceType,
+                properties: event.properties,
+                createdAt: now
+            )
         if resource.userID != event.userID || resource.resourceType != event.resourceType {
             self.logger.warning(
                 "resource event disagrees with the recorded owner or type; the recorded ones are kept",
@@ -96,7 +109,10 @@ extension Engine {
         switch event.action {
         case .create, .update:
             quote = try await self.price(
-                resourceType: resource.resourceType, properties: event.properties, user: user, rules: &rules,
+                resourceType: resource.resourceType,
+                properties: event.properties,
+                user: user,
+                rules: &rules,
                 in: transaction
             )
         case .delete:
@@ -201,7 +217,10 @@ extension Engine {
         do {
             pricer = try self.pricers.pricer(for: rule, plugins: self.plugins)
         } catch {
-            self.logger.error("stored rule no longer validates", metadata: ["rule.id": "\(rule.id)", "error": "\(error)"])
+            self.logger.error(
+                "stored rule no longer validates",
+                metadata: ["rule.id": "\(rule.id)", "error": "\(error)"]
+            )
             return Quote(rate: .zero, ruleID: rule.id, warning: "rule \(rule.id) is invalid: \(error.message)")
         }
         let quote = pricer.price(of: properties)
@@ -241,7 +260,10 @@ extension Engine {
             var rules = RuleLookup()
             for spec in resources {
                 let quote = try await self.price(
-                    resourceType: spec.resourceType, properties: spec.properties, user: user, rules: &rules,
+                    resourceType: spec.resourceType,
+                    properties: spec.properties,
+                    user: user,
+                    rules: &rules,
                     in: transaction
                 )
                 rate = rate + quote.rate * count

@@ -99,8 +99,13 @@ extension Engine {
 
     func ruleEvent(_ rule: Rule, action: String, at now: BillingTime) -> Event {
         Event(
-            id: self.newID(), timestamp: now, objectID: rule.id, objectType: "rule", objectName: rule.name,
-            action: action, metadata: .object(["type": .string(rule.type)])
+            id: self.newID(),
+            timestamp: now,
+            objectID: rule.id,
+            objectType: "rule",
+            objectName: rule.name,
+            action: action,
+            metadata: .object(["type": .string(rule.type)])
         )
     }
 }

@@ -42,8 +42,14 @@ extension Engine {
                 try await transaction.updateUser(user)
                 try await transaction.insertEvent(
                     Event(
-                        id: self.newID(), timestamp: now, objectID: id, objectType: "user", objectName: user.name,
-                        action: "update", userID: id, status: user.status.rawValue
+                        id: self.newID(),
+                        timestamp: now,
+                        objectID: id,
+                        objectType: "user",
+                        objectName: user.name,
+                        action: "update",
+                        userID: id,
+                        status: user.status.rawValue
                     )
                 )
             }
@@ -65,8 +71,15 @@ extension Engine {
             user.updatedAt = now
             pending.events.append(
                 Event(
-                    id: self.newID(), timestamp: now, objectID: id, objectType: "user", objectName: user.name,
-                    action: "delete", userID: id, status: user.status.rawValue, statusReason: "Project deleted"
+                    id: self.newID(),
+                    timestamp: now,
+                    objectID: id,
+                    objectType: "user",
+                    objectName: user.name,
+                    action: "delete",
+                    userID: id,
+                    status: user.status.rawValue,
+                    statusReason: "Project deleted"
                 )
             )
             try await pending.flush(to: transaction)
@@ -94,12 +107,24 @@ extension Engine {
             var pending = PendingWrites()
             pending.events.append(
                 Event(
-                    id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
-                    action: "recharge", userID: userID, status: user.status.rawValue,
+                    id: self.newID(),
+                    timestamp: now,
+                    objectID: userID,
+                    objectType: "user",
+                    objectName: user.name,
+                    action: "recharge",
+                    userID: userID,
+                    status: user.status.rawValue,
                     metadata: .object(["value": .string(value.description), "type": .string(kind.rawValue)])
                 )
             )
-            return try await self.refreshAccount(user, trigger: .recharged, pending: &pending, now: now, in: transaction)
+            return try await self.refreshAccount(
+                user,
+                trigger: .recharged,
+                pending: &pending,
+                now: now,
+                in: transaction
+            )
         }
     }
 
@@ -116,8 +141,14 @@ extension Engine {
             var pending = PendingWrites()
             pending.events.append(
                 Event(
-                    id: self.newID(), timestamp: now, objectID: userID, objectType: "user", objectName: user.name,
-                    action: "attach_policy", userID: userID, status: user.status.rawValue,
+                    id: self.newID(),
+                    timestamp: now,
+                    objectID: userID,
+                    objectType: "user",
+                    objectName: user.name,
+                    action: "attach_policy",
+                    userID: userID,
+                    status: user.status.rawValue,
                     metadata: .object(["policy_id": .string(policy.id)])
                 )
             )
@@ -136,11 +167,20 @@ extension Engine {
                     time: max(now, resource.billing.billedUntil ?? now)
                 )
                 try await self.applyLocked(
-                    event, user: &user, pending: &pending, rules: &rules, now: now, in: transaction
+                    event,
+                    user: &user,
+                    pending: &pending,
+                    rules: &rules,
+                    now: now,
+                    in: transaction
                 )
             }
             return try await self.refreshAccount(
-                user, trigger: .billingChanged, pending: &pending, now: now, in: transaction
+                user,
+                trigger: .billingChanged,
+                pending: &pending,
+                now: now,
+                in: transaction
             )
         }
     }
@@ -150,9 +190,19 @@ extension Engine {
         return try await self.transaction("settle") { transaction in
             var user = try await self.liveUser(userID, lock: true, in: transaction)
             var pending = PendingWrites()
-            user = try await self.settleLocked(user, at: instant, cause: .settlement, pending: &pending, in: transaction)
+            user = try await self.settleLocked(
+                user,
+                at: instant,
+                cause: .settlement,
+                pending: &pending,
+                in: transaction
+            )
             return try await self.refreshAccount(
-                user, trigger: .billingChanged, pending: &pending, now: max(now, instant), in: transaction
+                user,
+                trigger: .billingChanged,
+                pending: &pending,
+                now: max(now, instant),
+                in: transaction
             )
         }
     }

@@ -54,7 +54,10 @@ package enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertib
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("bilean-test-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let driver = try await SQLiteDriver.open(path: directory.appendingPathComponent("bilean.sqlite").path, logger: logger)
+            let driver = try await SQLiteDriver.open(
+                path: directory.appendingPathComponent("bilean.sqlite").path,
+                logger: logger
+            )
             do {
                 let store = try await SQLBillingStore.open(driver: driver, logger: logger)
                 let result = try await body(store)
@@ -81,10 +84,18 @@ package enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertib
                     )
                     return try await body(store)
                 }
-                try await Self.run(try PostgresDriver.configuration(url: url), logger: logger, "DROP SCHEMA \(schema) CASCADE")
+                try await Self.run(
+                    try PostgresDriver.configuration(url: url),
+                    logger: logger,
+                    "DROP SCHEMA \(schema) CASCADE"
+                )
                 return result
             } catch {
-                try? await Self.run(try PostgresDriver.configuration(url: url), logger: logger, "DROP SCHEMA \(schema) CASCADE")
+                try? await Self.run(
+                    try PostgresDriver.configuration(url: url),
+                    logger: logger,
+                    "DROP SCHEMA \(schema) CASCADE"
+                )
                 throw error
             }
         }

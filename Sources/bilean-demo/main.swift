@@ -79,17 +79,40 @@ do {
     let project = "4f8e2b1c0d9a4e7f8a6b5c4d3e2f1a0b"
     _ = try await engine.createUser(id: project, name: "demo", messageID: "keystone-1")
     show("after creation", try await engine.user(project))
-    show("after recharge of 10", try await engine.recharge(userID: project, value: Money(integer: 10), kind: .recharge, metadata: .object([:])))
+    show(
+        "after recharge of 10",
+        try await engine.recharge(userID: project, value: Money(integer: 10), kind: .recharge, metadata: .object([:]))
+    )
 
-    func event(_ id: String, _ action: ResourceEvent.Action, _ type: String, _ resource: String,
-               _ properties: [String: JSONValue], _ time: String) throws -> ResourceEvent {
-        ResourceEvent(messageID: id, action: action, resourceType: type, resourceID: resource, userID: project,
-                      properties: properties, time: try BillingTime(parsing: time))
+    func event(
+        _ id: String,
+        _ action: ResourceEvent.Action,
+        _ type: String,
+        _ resource: String,
+        _ properties: [String: JSONValue],
+        _ time: String
+    ) throws -> ResourceEvent {
+        ResourceEvent(
+            messageID: id,
+            action: action,
+            resourceType: type,
+            resourceID: resource,
+            userID: project,
+            properties: properties,
+            time: try BillingTime(parsing: time)
+        )
     }
     let events = [
         try event("n-1", .create, "os.nova.server", "vm-1", ["flavor": .string("m1.small")], "2026-11-01T09:00:00Z"),
         try event("c-1", .create, "os.cinder.volume", "vol-1", ["size": .number("50")], "2026-11-01T09:30:00Z"),
-        try event("n-2", .update, "os.nova.server", "vm-1", ["flavor": .string("m1.large")], "2026-11-01T12:00:00+00:00"),
+        try event(
+            "n-2",
+            .update,
+            "os.nova.server",
+            "vm-1",
+            ["flavor": .string("m1.large")],
+            "2026-11-01T12:00:00+00:00"
+        ),
         try event("c-2", .delete, "os.cinder.volume", "vol-1", [:], "2026-11-01 15:30:00.000000"),
     ]
     // Delivered out of order, with a duplicate: the result is that of in-order, once-only delivery.
@@ -100,7 +123,9 @@ do {
     show("at \(now)", try await engine.user(project))
     print("consumptions:")
     for consumption in try await engine.listConsumptions(ListQuery(sortKeys: ["start_time"], userID: project)) {
-        print("  \(consumption.resourceID) \(consumption.startTime) → \(consumption.endTime) \(consumption.cause.rawValue): \(consumption.cost)")
+        print(
+            "  \(consumption.resourceID) \(consumption.startTime) → \(consumption.endTime) \(consumption.cause.rawValue): \(consumption.cost)"
+        )
     }
     print("statistics per type since 09:00:")
     for row in try await engine.statistics(ListQuery(userID: project, start: start), summary: true) {

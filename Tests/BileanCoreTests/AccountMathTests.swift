@@ -77,13 +77,19 @@ struct AccountMathTests {
         // Below it.
         #expect(
             AccountMath.instant(
-                whenBalanceReaches: Money(integer: 5), balance: Money(integer: 3), resources: resources, from: at(0)
+                whenBalanceReaches: Money(integer: 5),
+                balance: Money(integer: 3),
+                resources: resources,
+                from: at(0)
             ) == at(0)
         )
         // The open cost already took it below: 10 − 20 at 20 s.
         #expect(
             AccountMath.instant(
-                whenBalanceReaches: .zero, balance: Money(integer: 10), resources: resources, from: at(20)
+                whenBalanceReaches: .zero,
+                balance: Money(integer: 10),
+                resources: resources,
+                from: at(20)
             ) == at(20)
         )
     }
@@ -96,7 +102,10 @@ struct AccountMathTests {
         for now in [at(100), at(103), atMicros(109_999_999)] {
             #expect(
                 AccountMath.instant(
-                    whenBalanceReaches: .zero, balance: Money(integer: 10), resources: resources, from: now
+                    whenBalanceReaches: .zero,
+                    balance: Money(integer: 10),
+                    resources: resources,
+                    from: now
                 ) == at(110)
             )
         }
@@ -108,7 +117,12 @@ struct AccountMathTests {
         // 10 − t − 2(t − 2) = 0 ⇔ t = 14/3 s = 4.666666… s → rounded up to 4_666_667 µs.
         let resources = [active(perSecond(1), billedUntil: at(0)), active(perSecond(2), billedUntil: at(2))]
         let instant = try #require(
-            AccountMath.instant(whenBalanceReaches: .zero, balance: Money(integer: 10), resources: resources, from: at(2))
+            AccountMath.instant(
+                whenBalanceReaches: .zero,
+                balance: Money(integer: 10),
+                resources: resources,
+                from: at(2)
+            )
         )
         #expect(instant == atMicros(4_666_667))
         // At that microsecond: 4.666667 + 2 × 2.666667 = 10.000001 spent; one microsecond earlier: 9.999998.
@@ -124,13 +138,19 @@ struct AccountMathTests {
         let credit = Money(integer: 5)
         #expect(
             AccountMath.instant(
-                whenBalanceReaches: Money.zero - credit, balance: Money(integer: 10), resources: resources, from: at(0)
+                whenBalanceReaches: Money.zero - credit,
+                balance: Money(integer: 10),
+                resources: resources,
+                from: at(0)
             ) == at(15)
         )
         // A notify threshold above zero comes earlier: 10 − 4 = 6 s.
         #expect(
             AccountMath.instant(
-                whenBalanceReaches: Money(integer: 4), balance: Money(integer: 10), resources: resources, from: at(0)
+                whenBalanceReaches: Money(integer: 4),
+                balance: Money(integer: 10),
+                resources: resources,
+                from: at(0)
             ) == at(6)
         )
     }
@@ -139,12 +159,19 @@ struct AccountMathTests {
         // 3 per second, balance 10: 10/3 s = 3_333_333.33… µs → 3_333_334 µs (never early).
         let resources = [active(perSecond(3), billedUntil: at(0))]
         let instant = try #require(
-            AccountMath.instant(whenBalanceReaches: .zero, balance: Money(integer: 10), resources: resources, from: at(0))
+            AccountMath.instant(
+                whenBalanceReaches: .zero,
+                balance: Money(integer: 10),
+                resources: resources,
+                from: at(0)
+            )
         )
         #expect(instant == atMicros(3_333_334))
         // At 3_333_334 µs: 10.000002 spent; at 3_333_333 µs: 9.999999 spent.
         #expect(AccountMath.balance(Money(integer: 10), resources: resources, at: instant).units == -2_000_000)
-        #expect(AccountMath.balance(Money(integer: 10), resources: resources, at: atMicros(3_333_333)).units == 1_000_000)
+        #expect(
+            AccountMath.balance(Money(integer: 10), resources: resources, at: atMicros(3_333_333)).units == 1_000_000
+        )
     }
 
     @Test func accountsForWhatWasAlreadyCharged() throws {
@@ -191,11 +218,17 @@ struct AccountMathRoundingTests {
         let resource = ResourceBilling(startedAt: now, rate: Rate(unitsPerHour: 1), billedUntil: now)
         let instant = try #require(
             AccountMath.instant(
-                whenBalanceReaches: .zero, balance: Money(units: 1), resources: [resource, resource], from: now
+                whenBalanceReaches: .zero,
+                balance: Money(units: 1),
+                resources: [resource, resource],
+                from: now
             )
         )
         #expect(instant - now == 1_800_000_001)
         #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant) == Money(units: -1))
-        #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant.adding(microseconds: -1)) == Money(units: 1))
+        #expect(
+            AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant.adding(microseconds: -1))
+                == Money(units: 1)
+        )
     }
 }

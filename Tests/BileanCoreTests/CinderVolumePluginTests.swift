@@ -234,7 +234,11 @@ struct CinderVolumePluginTests {
         ([JSONValue.object(["start": .number("0"), "end": .number("10")])], "spec.properties.price_mapping[0].price"),
         ([JSONValue.number("10")], "spec.properties.price_mapping[0]"),
         (
-            [JSONValue.object(["start": .number("0"), "end": .number("10"), "price": .number("1"), "size": .number("5")])],
+            [
+                JSONValue.object([
+                    "start": .number("0"), "end": .number("10"), "price": .number("1"), "size": .number("5"),
+                ])
+            ],
             "spec.properties.price_mapping[0].size"
         ),
         ([], "spec.properties.price_mapping"),

@@ -33,7 +33,8 @@ struct JSONValueTests {
 
     @Test func decodesEveryKind() throws {
         let value = try JSONValue(
-            jsonText: #"{"a": null, "b": true, "c": false, "d": "text", "e": [1, "1", true, null], "f": {"g": {"h": []}}}"#
+            jsonText:
+                #"{"a": null, "b": true, "c": false, "d": "text", "e": [1, "1", true, null], "f": {"g": {"h": []}}}"#
         )
         #expect(
             value
@@ -49,7 +50,10 @@ struct JSONValueTests {
     }
 
     @Test func numbersAreNotBooleansAndStringsAreNotNumbers() throws {
-        #expect(try JSONValue(jsonText: "[1, 0, \"1.0\", \"true\"]") == .array([.number("1"), .number("0"), .string("1.0"), .string("true")]))
+        #expect(
+            try JSONValue(jsonText: "[1, 0, \"1.0\", \"true\"]")
+                == .array([.number("1"), .number("0"), .string("1.0"), .string("true")])
+        )
     }
 
     @Test func jsonTextSortsKeysAndIsCompact() throws {

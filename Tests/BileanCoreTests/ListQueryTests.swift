@@ -111,7 +111,8 @@ struct ListQueryTests {
         }
         #expect(throws: BileanError.self) {
             try ListQuery(sortKeys: ["balance"]).validate(
-                sortable: ListKeys.rules.sortable, filterable: ListKeys.rules.filterable
+                sortable: ListKeys.rules.sortable,
+                filterable: ListKeys.rules.filterable
             )
         }
     }

@@ -172,7 +172,10 @@ struct NovaServerPluginTests {
         // Missing, empty, non-string or too long flavor.
         ([JSONValue.object(["price": .number("1")])], "spec.properties.price_mapping[0].flavor"),
         ([entry("", .number("1"))], "spec.properties.price_mapping[0].flavor"),
-        ([JSONValue.object(["flavor": .number("1"), "price": .number("1")])], "spec.properties.price_mapping[0].flavor"),
+        (
+            [JSONValue.object(["flavor": .number("1"), "price": .number("1")])],
+            "spec.properties.price_mapping[0].flavor"
+        ),
         ([entry(String(repeating: "f", count: 256), .number("1"))], "spec.properties.price_mapping[0].flavor"),
         // The same flavor twice: the second one is named.
         ([entry("m1.tiny", .number("1")), entry("m1.tiny", .number("2"))], "spec.properties.price_mapping[1].flavor"),

@@ -41,7 +41,8 @@ private func deliver(
     var latest: BillingTime?
     for item in entries {
         timeline.append(item)
-        let step = billing.acceptsInOrder(item.action, at: item.time)
+        let step =
+            billing.acceptsInOrder(item.action, at: item.time)
             ? billing.applyingInOrder(item.action, at: item.time, newRate: item.rate)
             : billing.rerated(timeline: timeline, eventTime: item.time)
         billing = step.billing
@@ -449,7 +450,10 @@ struct ResourceBillingTests {
         #expect(step.billing.deletedAt == at(3600))
         #expect(!step.billing.isActive)
         // A second, later deletion changes nothing either.
-        let again = step.billing.rerated(timeline: timeline + [entry(at(9000), .delete, .zero, "m4")], eventTime: at(9000))
+        let again = step.billing.rerated(
+            timeline: timeline + [entry(at(9000), .delete, .zero, "m4")],
+            eventTime: at(9000)
+        )
         #expect(again.charge == nil)
         #expect(again.billing.deletedAt == at(3600))
     }
@@ -538,7 +542,9 @@ struct ResourceTimelineTests {
             entry(at(5), .update, oneAnHour, "a"),
             entry(at(1), .delete, .zero, "z"),
         ])
-        let order = timeline.entries.map { "\($0.time.microseconds / 1_000_000 - epoch)\($0.action.rawValue)\($0.messageID)" }
+        let order = timeline.entries.map {
+            "\($0.time.microseconds / 1_000_000 - epoch)\($0.action.rawValue)\($0.messageID)"
+        }
         #expect(order == ["1deletez", "5createz", "5updatea", "5updateb", "5deletea", "9createa"])
     }
 

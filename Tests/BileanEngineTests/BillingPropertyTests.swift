@@ -107,8 +107,13 @@ struct BillingPropertyTests {
                     steps.append(
                         .event(
                             ResourceEvent(
-                                messageID: id, action: action, resourceType: isServer ? "os.nova.server" : "os.cinder.volume",
-                                resourceID: resource, userID: user, properties: properties, time: Self.t0.adding(microseconds: time)
+                                messageID: id,
+                                action: action,
+                                resourceType: isServer ? "os.nova.server" : "os.cinder.volume",
+                                resourceID: resource,
+                                userID: user,
+                                properties: properties,
+                                time: Self.t0.adding(microseconds: time)
                             )
                         )
                     )
@@ -187,7 +192,10 @@ struct BillingPropertyTests {
                 _ = try await engine.settle(userID: user, at: Self.t0.adding(microseconds: micros))
             case .recharge(let user, let value):
                 _ = try await engine.recharge(
-                    userID: user, value: try Money(parsing: value), kind: .recharge, metadata: .object([:])
+                    userID: user,
+                    value: try Money(parsing: value),
+                    kind: .recharge,
+                    metadata: .object([:])
                 )
             }
             // (a) The ledger identity, exactly, after every step.
@@ -209,10 +217,13 @@ struct BillingPropertyTests {
             let clock = ManualNow(Self.t0.adding(seconds: Self.endSeconds))
             let engine = Engine(store: store, now: clock.source, logger: TestDatabase.logger)
             let nova = try await engine.createRule(
-                name: "nova", spec: Specs.nova(Self.flavors.map { ($0.0, $0.1) }), metadata: .object([:])
+                name: "nova",
+                spec: Specs.nova(Self.flavors.map { ($0.0, $0.1) }),
+                metadata: .object([:])
             )
             let cinder = try await engine.createRule(
-                name: "cinder", spec: Specs.cinder(Self.tiers.map { ($0.0, $0.1, $0.2) }, unit: "per_sec"),
+                name: "cinder",
+                spec: Specs.cinder(Self.tiers.map { ($0.0, $0.1, $0.2) }, unit: "per_sec"),
                 metadata: .object([:])
             )
             _ = try await engine.createPolicy(name: "default", ruleIDs: [nova.id, cinder.id], metadata: .object([:]))
@@ -225,13 +236,15 @@ struct BillingPropertyTests {
                 for step in scenario.steps where Int.random(in: 0..<5, using: &rng) == 0 {
                     steps.append(step)  // a redelivery (recharges and settlements repeated are new operations)
                 }
-                steps = steps.filter {
-                    if case .recharge = $0 { return false }
-                    return true
-                } + scenario.steps.filter {
-                    if case .recharge = $0 { return true }
-                    return false
-                }
+                steps =
+                    steps.filter {
+                        if case .recharge = $0 { return false }
+                        return true
+                    }
+                    + scenario.steps.filter {
+                        if case .recharge = $0 { return true }
+                        return false
+                    }
                 steps.shuffle(using: &rng)
                 for user in scenario.users {
                     _ = try await engine.createUser(id: user, name: nil, messageID: nil)

@@ -18,7 +18,12 @@ struct EngineTests {
             let clock = ManualNow(Self.t0)
             var configuration = Engine.Configuration()
             configure(&configuration)
-            let engine = Engine(store: store, configuration: configuration, now: clock.source, logger: TestDatabase.logger)
+            let engine = Engine(
+                store: store,
+                configuration: configuration,
+                now: clock.source,
+                logger: TestDatabase.logger
+            )
             try await body(engine, clock, store)
         }
     }
@@ -27,21 +32,35 @@ struct EngineTests {
     @discardableResult
     static func standardPolicy(_ engine: Engine) async throws -> Policy {
         let nova = try await engine.createRule(
-            name: "nova", spec: Specs.nova([("m1.small", "1.5"), ("m1.large", "7")]), metadata: .object([:])
+            name: "nova",
+            spec: Specs.nova([("m1.small", "1.5"), ("m1.large", "7")]),
+            metadata: .object([:])
         )
         let cinder = try await engine.createRule(
-            name: "cinder", spec: Specs.cinder([(1, 10, "0.5"), (11, nil, "2")]), metadata: .object([:])
+            name: "cinder",
+            spec: Specs.cinder([(1, 10, "0.5"), (11, nil, "2")]),
+            metadata: .object([:])
         )
         return try await engine.createPolicy(name: "standard", ruleIDs: [nova.id, cinder.id], metadata: .object([:]))
     }
 
     static func event(
-        _ message: String, _ action: ResourceEvent.Action, _ resource: String, user: String = "p1",
-        type: String = "os.nova.server", _ properties: [String: JSONValue], at seconds: Int64
+        _ message: String,
+        _ action: ResourceEvent.Action,
+        _ resource: String,
+        user: String = "p1",
+        type: String = "os.nova.server",
+        _ properties: [String: JSONValue],
+        at seconds: Int64
     ) -> ResourceEvent {
         ResourceEvent(
-            messageID: message, action: action, resourceType: type, resourceID: resource, userID: user,
-            properties: properties, time: t0.adding(seconds: seconds)
+            messageID: message,
+            action: action,
+            resourceType: type,
+            resourceID: resource,
+            userID: user,
+            properties: properties,
+            time: t0.adding(seconds: seconds)
         )
     }
 
@@ -71,21 +90,33 @@ struct EngineTests {
     func rulesValidateAndKeepVersionText(_ database: TestDatabase) async throws {
         try await Self.withEngine(database) { engine, _, _ in
             let rule = try await engine.createRule(
-                name: "nova", spec: Specs.nova([("m1.small", "1")]), metadata: .object(["k": .string("v")])
+                name: "nova",
+                spec: Specs.nova([("m1.small", "1")]),
+                metadata: .object(["k": .string("v")])
             )
             #expect(rule.type == "os.nova.server-1.0")
             #expect(try await engine.rule(rule.id) == rule)
             let bad = JSONValue.object([
                 "type": .string("os.nova.server"), "version": .string("1.0"),
-                "properties": .object(["price_mapping": .array([.object(["flavor": .string("x"), "price": .number("-1")])])]),
+                "properties": .object([
+                    "price_mapping": .array([.object(["flavor": .string("x"), "price": .number("-1")])])
+                ]),
             ])
-            #expect(await Self.field { _ = try await engine.createRule(name: "bad", spec: bad, metadata: .object([:])) }
-                == "spec.properties.price_mapping[0].price")
-            #expect(await Self.field { _ = try await engine.createRule(name: "", spec: Specs.nova([("a", "1")]), metadata: .object([:])) }
-                == "name")
-            #expect(await Self.field {
-                _ = try await engine.updateRule(rule.id, RuleUpdate(spec: Specs.cinder([(0, nil, "1")])))
-            } == "spec.type")
+            #expect(
+                await Self.field { _ = try await engine.createRule(name: "bad", spec: bad, metadata: .object([:])) }
+                    == "spec.properties.price_mapping[0].price"
+            )
+            #expect(
+                await Self.field {
+                    _ = try await engine.createRule(name: "", spec: Specs.nova([("a", "1")]), metadata: .object([:]))
+                }
+                    == "name"
+            )
+            #expect(
+                await Self.field {
+                    _ = try await engine.updateRule(rule.id, RuleUpdate(spec: Specs.cinder([(0, nil, "1")])))
+                } == "spec.type"
+            )
             let renamed = try await engine.updateRule(rule.id, RuleUpdate(name: "nova-2"))
             #expect(renamed.name == "nova-2")
             #expect(await Self.code { _ = try await engine.rule("missing") } == .notFound)
@@ -103,18 +134,31 @@ struct EngineTests {
             let first = try await Self.standardPolicy(engine)
             #expect(first.isDefault)
             #expect(first.rules.count == 2)
-            let other = try await engine.createRule(name: "nova2", spec: Specs.nova([("m1.small", "9")]), metadata: .object([:]))
-            #expect(await Self.field { _ = try await engine.addRules(policyID: first.id, ruleIDs: [other.id]) } == "rules")
+            let other = try await engine.createRule(
+                name: "nova2",
+                spec: Specs.nova([("m1.small", "9")]),
+                metadata: .object([:])
+            )
+            #expect(
+                await Self.field { _ = try await engine.addRules(policyID: first.id, ruleIDs: [other.id]) } == "rules"
+            )
             let second = try await engine.createPolicy(name: "second", ruleIDs: [other.id], metadata: .object([:]))
             #expect(!second.isDefault)
-            #expect(await Self.field { _ = try await engine.removeRules(policyID: second.id, ruleIDs: ["nope"]) } == "rules")
-            #expect(await Self.field {
-                _ = try await engine.createPolicy(name: "x", ruleIDs: ["no-such-rule"], metadata: .object([:]))
-            } == "rules")
+            #expect(
+                await Self.field { _ = try await engine.removeRules(policyID: second.id, ruleIDs: ["nope"]) } == "rules"
+            )
+            #expect(
+                await Self.field {
+                    _ = try await engine.createPolicy(name: "x", ruleIDs: ["no-such-rule"], metadata: .object([:]))
+                } == "rules"
+            )
 
             _ = try await engine.createUser(id: "p1", name: "one", messageID: nil)
             // p1 has no policy: it relies on the default, which can then be neither unset nor deleted.
-            #expect(await Self.code { _ = try await engine.updatePolicy(first.id, PolicyUpdate(isDefault: false)) } == .conflict)
+            #expect(
+                await Self.code { _ = try await engine.updatePolicy(first.id, PolicyUpdate(isDefault: false)) }
+                    == .conflict
+            )
             #expect(await Self.code { try await engine.deletePolicy(first.id) } == .conflict)
             let promoted = try await engine.updatePolicy(second.id, PolicyUpdate(isDefault: true))
             #expect(promoted.isDefault)
@@ -131,19 +175,41 @@ struct EngineTests {
         try await Self.withEngine(database) { engine, _, _ in
             _ = try await engine.createUser(id: "p1", name: nil, messageID: nil)
             for bad in ["0", "-5", "100000000.000000000001"] {
-                #expect(await Self.field {
-                    _ = try await engine.recharge(userID: "p1", value: try Money(parsing: bad), kind: .recharge, metadata: .object([:]))
-                } == "value")
+                #expect(
+                    await Self.field {
+                        _ = try await engine.recharge(
+                            userID: "p1",
+                            value: try Money(parsing: bad),
+                            kind: .recharge,
+                            metadata: .object([:])
+                        )
+                    } == "value"
+                )
             }
-            #expect(await Self.code {
-                _ = try await engine.recharge(userID: "nobody", value: Money(integer: 1), kind: .recharge, metadata: .object([:]))
-            } == .notFound)
+            #expect(
+                await Self.code {
+                    _ = try await engine.recharge(
+                        userID: "nobody",
+                        value: Money(integer: 1),
+                        kind: .recharge,
+                        metadata: .object([:])
+                    )
+                } == .notFound
+            )
             let user = try await engine.recharge(
-                userID: "p1", value: try Money(parsing: "1.1"), kind: .recharge, metadata: .object([:])
+                userID: "p1",
+                value: try Money(parsing: "1.1"),
+                kind: .recharge,
+                metadata: .object([:])
             )
             #expect(user.balance.description == "1.1")
             #expect(user.status == .free)
-            let max = try await engine.recharge(userID: "p1", value: Recharge.maximumValue, kind: .systemBonus, metadata: .object([:]))
+            let max = try await engine.recharge(
+                userID: "p1",
+                value: Recharge.maximumValue,
+                kind: .systemBonus,
+                metadata: .object([:])
+            )
             #expect(max.balance.description == "100000001.1")
         }
     }
@@ -153,7 +219,12 @@ struct EngineTests {
         try await Self.withEngine(database) { engine, clock, _ in
             try await Self.standardPolicy(engine)
             _ = try await engine.createUser(id: "p1", name: "one", messageID: nil)
-            _ = try await engine.recharge(userID: "p1", value: Money(integer: 100), kind: .recharge, metadata: .object([:]))
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 100),
+                kind: .recharge,
+                metadata: .object([:])
+            )
             // Processed much later than the cloud times: billing follows the cloud's clock.
             clock.set(Self.t0.adding(seconds: 86_400))
             _ = try await engine.apply([Self.event("m1", .create, "vm", ["flavor": .string("m1.small")], at: 0)])
@@ -168,7 +239,9 @@ struct EngineTests {
             let resource = try await engine.resource("vm")
             #expect(resource.deletedAt == Self.t0.adding(seconds: 7200))
             #expect(resource.properties["flavor"] == .string("m1.large"))
-            let events = try await engine.listEvents(ListQuery(filters: ["resource_type": ["os.nova.server"]], userID: "p1"))
+            let events = try await engine.listEvents(
+                ListQuery(filters: ["resource_type": ["os.nova.server"]], userID: "p1")
+            )
             #expect(events.map(\.action) == ["create", "update", "delete"])
         }
     }
@@ -178,7 +251,12 @@ struct EngineTests {
         try await Self.withEngine(database) { engine, clock, _ in
             try await Self.standardPolicy(engine)
             _ = try await engine.createUser(id: "p1", name: nil, messageID: nil)
-            _ = try await engine.recharge(userID: "p1", value: Money(integer: 100), kind: .recharge, metadata: .object([:]))
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 100),
+                kind: .recharge,
+                metadata: .object([:])
+            )
             _ = try await engine.apply([
                 Self.event("v1", .create, "vol", type: "os.cinder.volume", ["size": .number("10")], at: 0),
                 Self.event("v2", .create, "vol2", type: "os.cinder.volume", ["size": .number("11")], at: 0),
@@ -192,10 +270,14 @@ struct EngineTests {
             ])
             // Window [0, 1800): vol 0.5/h for 900 s + 2/h for 900 s = 0.125 + 0.5; vol2 2/h for 1800 s = 1.
             let stats = try await engine.statistics(
-                ListQuery(userID: "p1", start: Self.t0, end: Self.t0.adding(seconds: 1800)), summary: false
+                ListQuery(userID: "p1", start: Self.t0, end: Self.t0.adding(seconds: 1800)),
+                summary: false
             )
             #expect(stats.map(\.cost.description) == ["0.625", "1"])
-            let summary = try await engine.statistics(ListQuery(userID: "p1", start: Self.t0.adding(seconds: 900)), summary: true)
+            let summary = try await engine.statistics(
+                ListQuery(userID: "p1", start: Self.t0.adding(seconds: 900)),
+                summary: true
+            )
             #expect(summary.map(\.cost.description) == ["1"])  // both at 2/h for the last 900 s
             #expect(try await engine.user("p1").balance.description == "98.375")
         }
@@ -206,7 +288,12 @@ struct EngineTests {
         try await Self.withEngine(database) { engine, clock, _ in
             try await Self.standardPolicy(engine)
             _ = try await engine.createUser(id: "p1", name: nil, messageID: nil)
-            _ = try await engine.recharge(userID: "p1", value: Money(integer: 100), kind: .recharge, metadata: .object([:]))
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 100),
+                kind: .recharge,
+                metadata: .object([:])
+            )
             clock.set(Self.t0.adding(seconds: 10 * 3600))
             // A duplicate changes nothing.
             let create = Self.event("a1", .create, "a", ["flavor": .string("m1.small")], at: 0)
@@ -223,7 +310,11 @@ struct EngineTests {
             #expect(try await engine.resource("d").deletedAt != nil)
             // A deletion that arrives before its creation is kept and applied when the creation comes.
             #expect(try await engine.apply([Self.event("b2", .delete, "b", [:], at: 7200)]) == [.applied])
-            #expect(try await engine.apply([Self.event("b1", .create, "b", ["flavor": .string("m1.large")], at: 3600)]) == [.applied])
+            #expect(
+                try await engine.apply([Self.event("b1", .create, "b", ["flavor": .string("m1.large")], at: 3600)]) == [
+                    .applied
+                ]
+            )
             #expect(try await engine.resource("b").deletedAt == Self.t0.adding(seconds: 7200))
             // Settle a at 2 h, then a resize at 1 h arrives late: the second hour is re-rated (1.5 → 7).
             _ = try await engine.settle(userID: "p1", at: Self.t0.adding(seconds: 7200))
@@ -259,13 +350,22 @@ struct EngineTests {
 
     @Test(arguments: TestDatabase.available)
     func jobsAreScheduledAtTheExactInstants(_ database: TestDatabase) async throws {
-        try await Self.withEngine(database, configure: { $0.priorNotifySeconds = 5 }) { engine, _, store in
-            _ = try await engine.createRule(name: "n", spec: Specs.nova([("f", "1")], unit: "per_sec"), metadata: .object([:]))
-                .id
+        let notifyFiveSecondsAhead: (inout Engine.Configuration) -> Void = { $0.priorNotifySeconds = 5 }
+        try await Self.withEngine(database, configure: notifyFiveSecondsAhead) { engine, _, store in
+            _ = try await engine.createRule(
+                name: "n",
+                spec: Specs.nova([("f", "1")], unit: "per_sec"),
+                metadata: .object([:])
+            )
             let rules = try await engine.listRules(ListQuery())
             _ = try await engine.createPolicy(name: "p", ruleIDs: rules.map(\.id), metadata: .object([:]))
             _ = try await engine.createUser(id: "p1", name: nil, messageID: nil)
-            _ = try await engine.recharge(userID: "p1", value: Money(integer: 10), kind: .recharge, metadata: .object([:]))
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 10),
+                kind: .recharge,
+                metadata: .object([:])
+            )
             _ = try await engine.apply([Self.event("j1", .create, "vm", ["flavor": .string("f")], at: 0)])
             // 10 at 1/s: notify when 5 s of money is left (t0 + 5 s), freeze at 0 (t0 + 10 s).
             let user = try await engine.user("p1")
@@ -275,12 +375,21 @@ struct EngineTests {
             #expect(jobs.map(\.kind) == [.notify, .freeze])
             #expect(jobs.map(\.runAt) == [Self.t0.adding(seconds: 5), Self.t0.adding(seconds: 10)])
             // A recharge of 10 more pushes both back by 10 s.
-            _ = try await engine.recharge(userID: "p1", value: Money(integer: 10), kind: .recharge, metadata: .object([:]))
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 10),
+                kind: .recharge,
+                metadata: .object([:])
+            )
             let later = try await store.withTransaction { try await $0.jobs(userID: "p1") }
             #expect(later.map(\.runAt) == [Self.t0.adding(seconds: 15), Self.t0.adding(seconds: 20)])
-            #expect(try await engine.validateCreation(
-                userID: "p1", resources: [ResourceSpec(resourceType: "os.nova.server", properties: ["flavor": .string("f")])], count: 1
-            ) == false)
+            #expect(
+                try await engine.validateCreation(
+                    userID: "p1",
+                    resources: [ResourceSpec(resourceType: "os.nova.server", properties: ["flavor": .string("f")])],
+                    count: 1
+                ) == false
+            )
         }
     }
 
@@ -290,7 +399,9 @@ struct EngineTests {
             for index in 0..<7 {
                 _ = try await engine.createUser(id: "user-\(index)", name: "n\(index)", messageID: nil)
             }
-            #expect(await Self.field { _ = try await engine.listUsers(ListQuery(sortKeys: ["password"])) } == "sort_keys")
+            #expect(
+                await Self.field { _ = try await engine.listUsers(ListQuery(sortKeys: ["password"])) } == "sort_keys"
+            )
             #expect(await Self.field { _ = try await engine.listUsers(ListQuery(limit: 0)) } == "limit")
             #expect(await Self.field { _ = try await engine.listUsers(ListQuery(filters: ["1=1": ["x"]])) } == "1=1")
             let first = try await engine.listUsers(ListQuery(limit: 3, sortKeys: ["name"]))
@@ -320,7 +431,12 @@ struct EngineTests {
             try await Self.standardPolicy(engines[0])
             for user in ["p1", "p2", "p3"] {
                 _ = try await engines[0].createUser(id: user, name: nil, messageID: nil)
-                _ = try await engines[0].recharge(userID: user, value: Money(integer: 1000), kind: .recharge, metadata: .object([:]))
+                _ = try await engines[0].recharge(
+                    userID: user,
+                    value: Money(integer: 1000),
+                    kind: .recharge,
+                    metadata: .object([:])
+                )
             }
             // Four engines apply batches for the same three users at once: each server runs one hour at 1.5/h
             // then is deleted, so every user pays exactly 1.5 per server.
@@ -331,7 +447,16 @@ struct EngineTests {
                             var batch: [ResourceEvent] = []
                             for user in ["p1", "p2", "p3"] {
                                 let vm = "vm-\(index)-\(round)-\(user)"
-                                batch.append(Self.event("\(vm)-c", .create, vm, user: user, ["flavor": .string("m1.small")], at: 0))
+                                batch.append(
+                                    Self.event(
+                                        "\(vm)-c",
+                                        .create,
+                                        vm,
+                                        user: user,
+                                        ["flavor": .string("m1.small")],
+                                        at: 0
+                                    )
+                                )
                                 batch.append(Self.event("\(vm)-d", .delete, vm, user: user, [:], at: 3600))
                             }
                             _ = try await engine.apply(batch)

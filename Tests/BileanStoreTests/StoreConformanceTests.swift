@@ -55,8 +55,15 @@ struct StoreConformanceTests {
                 }
                 let accrued = Int128(12_345_678_901_234_567) * 1_000_000_000_000_000_000  // 1.2e37
                 let resource = Resource(
-                    id: "r-big", userID: "money-0", resourceType: "os.nova.server",
-                    billing: ResourceBilling(startedAt: Self.t0, rate: Rate(unitsPerHour: 7), billedUntil: Self.t0, accrued: accrued),
+                    id: "r-big",
+                    userID: "money-0",
+                    resourceType: "os.nova.server",
+                    billing: ResourceBilling(
+                        startedAt: Self.t0,
+                        rate: Rate(unitsPerHour: 7),
+                        billedUntil: Self.t0,
+                        accrued: accrued
+                    ),
                     createdAt: Self.t0
                 )
                 try await transaction.saveResource(resource)
@@ -141,7 +148,9 @@ struct StoreConformanceTests {
             try await store.withTransaction { transaction in
                 for (index, balance) in balances.enumerated() {
                     var user = try Self.user(
-                        String(format: "user-%02d", index), balance: balance, at: Int64(index % 5),
+                        String(format: "user-%02d", index),
+                        balance: balance,
+                        at: Int64(index % 5),
                         name: index % 3 == 0 ? "same" : "name-\(11 - index)"
                     )
                     user.status = index % 2 == 0 ? .active : .free
@@ -179,7 +188,9 @@ struct StoreConformanceTests {
                 try await store.withTransaction { try await $0.users(ListQuery(marker: "no-such-user")) }
             }
             await #expect(throws: BileanError.self) {
-                try await store.withTransaction { try await $0.users(ListQuery(sortKeys: ["balance; DROP TABLE users"])) }
+                try await store.withTransaction {
+                    try await $0.users(ListQuery(sortKeys: ["balance; DROP TABLE users"]))
+                }
             }
         }
     }
@@ -205,27 +216,41 @@ struct StoreConformanceTests {
         try await database.withStore { store in
             let spec = JSONValue.object([
                 "type": .string("os.nova.server"), "version": .string("1.0"),
-                "properties": .object(["price_mapping": .array([.object(["flavor": .string("m1.small"), "price": .number("0.1")])])]),
+                "properties": .object([
+                    "price_mapping": .array([.object(["flavor": .string("m1.small"), "price": .number("0.1")])])
+                ]),
             ])
             let rule = Rule(
-                id: "rule-1", name: "nova", type: "os.nova.server-1.0", resourceType: "os.nova.server", spec: spec,
-                metadata: .object(["k": .string("v")]), createdAt: Self.t0
+                id: "rule-1",
+                name: "nova",
+                type: "os.nova.server-1.0",
+                resourceType: "os.nova.server",
+                spec: spec,
+                metadata: .object(["k": .string("v")]),
+                createdAt: Self.t0
             )
             let volumeRule = Rule(
-                id: "rule-2", name: "cinder", type: "os.cinder.volume-1.0", resourceType: "os.cinder.volume",
-                spec: .object([:]), createdAt: Self.t0.adding(seconds: 1)
+                id: "rule-2",
+                name: "cinder",
+                type: "os.cinder.volume-1.0",
+                resourceType: "os.cinder.volume",
+                spec: .object([:]),
+                createdAt: Self.t0.adding(seconds: 1)
             )
             try await store.withTransaction { transaction in
                 try await transaction.insertRule(rule)
                 try await transaction.insertRule(volumeRule)
                 #expect(try await transaction.rule("rule-1", includeDeleted: false) == rule)
                 let policy = Policy(
-                    id: "policy-1", name: "gold",
+                    id: "policy-1",
+                    name: "gold",
                     rules: [
                         Policy.RuleRef(id: "rule-2", type: volumeRule.type, resourceType: volumeRule.resourceType),
                         Policy.RuleRef(id: "rule-1", type: rule.type, resourceType: rule.resourceType),
                     ],
-                    isDefault: true, metadata: .object([:]), createdAt: Self.t0
+                    isDefault: true,
+                    metadata: .object([:]),
+                    createdAt: Self.t0
                 )
                 try await transaction.insertPolicy(policy)
                 let stored = try #require(try await transaction.policy("policy-1", includeDeleted: false))
@@ -255,9 +280,15 @@ struct StoreConformanceTests {
             try await store.withTransaction { transaction in
                 try await transaction.insertUser(try Self.user("u"))
                 var resource = Resource(
-                    id: "vm-1", userID: "u", resourceType: "os.nova.server",
+                    id: "vm-1",
+                    userID: "u",
+                    resourceType: "os.nova.server",
                     properties: ["flavor": .string("m1.small")],
-                    billing: ResourceBilling(startedAt: Self.t0, rate: .perHour(Money(integer: 2)), billedUntil: Self.t0),
+                    billing: ResourceBilling(
+                        startedAt: Self.t0,
+                        rate: .perHour(Money(integer: 2)),
+                        billedUntil: Self.t0
+                    ),
                     createdAt: Self.t0
                 )
                 try await transaction.saveResource(resource)
@@ -280,16 +311,24 @@ struct StoreConformanceTests {
                 for (index, span) in [(0, 10), (10, 20), (20, 30)].enumerated() {
                     try await transaction.insertConsumption(
                         Consumption(
-                            id: "c\(index)", userID: "u", resourceID: "vm-1", resourceType: "os.nova.server",
-                            startTime: Self.t0.adding(seconds: Int64(span.0)), endTime: Self.t0.adding(seconds: Int64(span.1)),
-                            rate: .perHour(Money(integer: 2)), cost: try Money(parsing: "0.000000000001"),
-                            cause: .update, createdAt: Self.t0
+                            id: "c\(index)",
+                            userID: "u",
+                            resourceID: "vm-1",
+                            resourceType: "os.nova.server",
+                            startTime: Self.t0.adding(seconds: Int64(span.0)),
+                            endTime: Self.t0.adding(seconds: Int64(span.1)),
+                            rate: .perHour(Money(integer: 2)),
+                            cost: try Money(parsing: "0.000000000001"),
+                            cause: .update,
+                            createdAt: Self.t0
                         )
                     )
                 }
                 // [10, 20) overlaps c0? no (ends at 10); c1 yes; c2 no (starts at 20).
                 let window = try await transaction.consumptions(
-                    userID: "u", overlapping: Self.t0.adding(seconds: 10), Self.t0.adding(seconds: 20)
+                    userID: "u",
+                    overlapping: Self.t0.adding(seconds: 10),
+                    Self.t0.adding(seconds: 20)
                 )
                 #expect(window.map(\.id) == ["c1"])
                 let page = try await transaction.consumptions(
@@ -299,7 +338,14 @@ struct StoreConformanceTests {
                 #expect(page.first?.cost.description == "0.000000000001")
 
                 try await transaction.insertRecharge(
-                    Recharge(id: "r1", userID: "u", kind: .systemBonus, value: try Money(parsing: "1.1"), timestamp: Self.t0, metadata: .object([:]))
+                    Recharge(
+                        id: "r1",
+                        userID: "u",
+                        kind: .systemBonus,
+                        value: try Money(parsing: "1.1"),
+                        timestamp: Self.t0,
+                        metadata: .object([:])
+                    )
                 )
                 #expect(try await transaction.recharges(userID: "u").map(\.value.description) == ["1.1"])
             }
@@ -313,9 +359,13 @@ struct StoreConformanceTests {
                 for index in 0..<6 {
                     try await transaction.insertEvent(
                         Event(
-                            id: "e\(index)", timestamp: Self.t0.adding(seconds: Int64(index)), objectID: "o\(index)",
-                            objectType: index % 2 == 0 ? "os.nova.server" : "user", action: index < 3 ? "create" : "delete",
-                            userID: "u", level: index == 5 ? .warning : .info
+                            id: "e\(index)",
+                            timestamp: Self.t0.adding(seconds: Int64(index)),
+                            objectID: "o\(index)",
+                            objectType: index % 2 == 0 ? "os.nova.server" : "user",
+                            action: index < 3 ? "create" : "delete",
+                            userID: "u",
+                            level: index == 5 ? .warning : .info
                         )
                     )
                 }
@@ -336,19 +386,28 @@ struct StoreConformanceTests {
         try await database.withStore { store in
             try await store.withTransaction { transaction in
                 try await transaction.replaceJobs(
-                    userID: "u1", kinds: [.notify, .freeze],
+                    userID: "u1",
+                    kinds: [.notify, .freeze],
                     with: [
                         Job(userID: "u1", kind: .notify, runAt: Self.t0.adding(seconds: 10)),
                         Job(userID: "u1", kind: .freeze, runAt: Self.t0.adding(seconds: 20)),
                     ]
                 )
                 try await transaction.replaceJobs(
-                    userID: "u2", kinds: [.freeze], with: [Job(userID: "u2", kind: .freeze, runAt: Self.t0.adding(seconds: 5))]
+                    userID: "u2",
+                    kinds: [.freeze],
+                    with: [Job(userID: "u2", kind: .freeze, runAt: Self.t0.adding(seconds: 5))]
                 )
                 try await transaction.replaceJobs(
-                    userID: "u1", kinds: [.notify], with: [Job(userID: "u1", kind: .notify, runAt: Self.t0.adding(seconds: 15))]
+                    userID: "u1",
+                    kinds: [.notify],
+                    with: [Job(userID: "u1", kind: .notify, runAt: Self.t0.adding(seconds: 15))]
                 )
-                #expect(try await transaction.jobs(userID: "u1").map(\.runAt) == [Self.t0.adding(seconds: 15), Self.t0.adding(seconds: 20)])
+                #expect(
+                    try await transaction.jobs(userID: "u1").map(\.runAt) == [
+                        Self.t0.adding(seconds: 15), Self.t0.adding(seconds: 20),
+                    ]
+                )
                 let due = try await transaction.dueJobs(at: Self.t0.adding(seconds: 15), limit: 10)
                 #expect(due.map(\.userID) == ["u2", "u1"])
             }

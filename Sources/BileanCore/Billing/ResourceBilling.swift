@@ -79,7 +79,8 @@ package struct ResourceBilling: Sendable, Hashable {
             next.deletedAt = time
         }
         let cause: Consumption.Cause = action == .delete ? .deletion : .update
-        let charge = self.rate.isZero
+        let charge =
+            self.rate.isZero
             ? nil
             : Charge(start: billedUntil, end: time, rate: self.rate, cost: next.charged - self.charged, cause: cause)
         return BillingStep(billing: next, charge: charge)
@@ -98,7 +99,8 @@ package struct ResourceBilling: Sendable, Hashable {
         var next = self
         next.accrued += self.rate.accrual(microseconds: instant - billedUntil)
         next.billedUntil = instant
-        let charge = self.rate.isZero
+        let charge =
+            self.rate.isZero
             ? nil
             : Charge(start: billedUntil, end: instant, rate: self.rate, cost: next.charged - self.charged, cause: cause)
         return BillingStep(billing: next, charge: charge)

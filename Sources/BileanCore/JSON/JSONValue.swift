@@ -92,7 +92,10 @@ extension JSONValue: Codable {
         case .string(let value): try container.encode(value)
         case .number(let text):
             guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw EncodingError.invalidValue(text, .init(codingPath: encoder.codingPath, debugDescription: "bad number"))
+                throw EncodingError.invalidValue(
+                    text,
+                    .init(codingPath: encoder.codingPath, debugDescription: "bad number")
+                )
             }
             try container.encode(value)
         case .array(let value): try container.encode(value)

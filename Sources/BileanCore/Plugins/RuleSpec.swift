@@ -24,7 +24,10 @@ package struct RuleSpec: Sendable, Hashable {
             throw BileanError.invalid("spec.\(key)", "Unknown key '\(key)' in the rule spec")
         }
         guard let type = object["type"]?.stringValue, !type.isEmpty, type.count <= 255 else {
-            throw BileanError.invalid("spec.type", "The rule spec needs a type (a resource type such as os.nova.server)")
+            throw BileanError.invalid(
+                "spec.type",
+                "The rule spec needs a type (a resource type such as os.nova.server)"
+            )
         }
         let version: String
         switch object["version"] {

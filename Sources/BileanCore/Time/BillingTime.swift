@@ -97,8 +97,9 @@ package struct BillingTime: Sendable, Hashable, Comparable, CustomStringConverti
 
         // Separator.
         guard index < bytes.count else { throw failure("expected a time after the date") }
-        guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t")
-            || bytes[index] == UInt8(ascii: " ")
+        guard
+            bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: "t")
+                || bytes[index] == UInt8(ascii: " ")
         else { throw failure("expected 'T' or a space after the date") }
         index += 1
 
@@ -261,7 +262,8 @@ package struct BillingTime: Sendable, Hashable, Comparable, CustomStringConverti
     package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let path = decoder.codingPath
-        let field = path.isEmpty
+        let field =
+            path.isEmpty
             ? "timestamp"
             : path.map { key in key.intValue.map(String.init) ?? key.stringValue }.joined(separator: ".")
         try self.init(parsing: container.decode(String.self), field: field)

@@ -15,12 +15,14 @@ struct Migration: Sendable {
         self.statements.map { statement in
             switch dialect {
             case .sqlite:
-                return statement
+                return
+                    statement
                     .replacingOccurrences(of: "{MONEY}", with: "TEXT")
                     .replacingOccurrences(of: "{BIGNUM}", with: "TEXT")
                     .replacingOccurrences(of: "{SERIAL}", with: "INTEGER PRIMARY KEY AUTOINCREMENT")
             case .postgres:
-                return statement
+                return
+                    statement
                     .replacingOccurrences(of: "{MONEY}", with: "NUMERIC(40,12)")
                     .replacingOccurrences(of: "{BIGNUM}", with: "NUMERIC(60,0)")
                     .replacingOccurrences(of: "{SERIAL}", with: "BIGSERIAL PRIMARY KEY")

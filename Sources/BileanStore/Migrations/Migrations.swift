@@ -174,7 +174,10 @@ package enum Migrations {
                 try await Self.apply(migration, on: connection)
             }
             if ran {
-                logger.info("applied schema migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "applied schema migration",
+                    metadata: ["version": "\(migration.version)", "name": "\(migration.name)"]
+                )
                 applied.append(migration.version)
             }
         }

@@ -132,7 +132,10 @@ package final class PostgresDriver: SQLDriver {
                 }
             }
             do {
-                let rows = try await self.connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: self.logger)
+                let rows = try await self.connection.query(
+                    PostgresQuery(unsafeSQL: sql, binds: bindings),
+                    logger: self.logger
+                )
                 var result: [SQLRow] = []
                 for try await row in rows {
                     var values: [String: SQLValue] = [:]
@@ -147,7 +150,11 @@ package final class PostgresDriver: SQLDriver {
                 if state == "40001" || state == "40P01" {
                     throw StoreError(.retryableConflict, "transaction conflict", underlying: error)
                 }
-                throw StoreError(.query, "PostgreSQL statement failed", underlying: SQLDebugContext(sql: sql, error: error))
+                throw StoreError(
+                    .query,
+                    "PostgreSQL statement failed",
+                    underlying: SQLDebugContext(sql: sql, error: error)
+                )
             }
         }
 

@@ -97,7 +97,11 @@ package protocol StoreTransaction: Sendable {
     /// A page of consumptions.
     func consumptions(_ query: ListQuery) async throws -> [Consumption]
     /// Every consumption of a user (or of all users) that overlaps `[start, end)`, for statistics.
-    func consumptions(userID: String?, overlapping start: BillingTime?, _ end: BillingTime?) async throws
+    func consumptions(
+        userID: String?,
+        overlapping start: BillingTime?,
+        _ end: BillingTime?
+    ) async throws
         -> [Consumption]
     /// Inserts a recharge.
     func insertRecharge(_ recharge: Recharge) async throws

@@ -102,7 +102,9 @@ struct SQLStoreTransaction: StoreTransaction {
             let chunk = unique[start..<min(start + Self.rowsPerStatement, unique.count)].map { value -> SQLStatement in
                 "\(value)"
             }
-            result += try await self.query(body("\(unsafeRaw: column) IN (\(SQLStatement.join(chunk, separator: ", ")))"))
+            result += try await self.query(
+                body("\(unsafeRaw: column) IN (\(SQLStatement.join(chunk, separator: ", ")))")
+            )
             start += Self.rowsPerStatement
         }
         return result

@@ -74,7 +74,11 @@ extension SQLStoreTransaction {
         try await self.list(Self.consumptionTable, query).map(Self.decodeConsumption)
     }
 
-    func consumptions(userID: String?, overlapping start: BillingTime?, _ end: BillingTime?) async throws
+    func consumptions(
+        userID: String?,
+        overlapping start: BillingTime?,
+        _ end: BillingTime?
+    ) async throws
         -> [Consumption]
     {
         var conditions: [SQLStatement] = []

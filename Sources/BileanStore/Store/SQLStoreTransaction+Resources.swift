@@ -99,7 +99,8 @@ extension SQLStoreTransaction {
     }
 
     func liveResources(userID: String?) async throws -> [Resource] {
-        var statement: SQLStatement = "SELECT \(unsafeRaw: Self.resourceColumns) FROM resources WHERE deleted_at IS NULL"
+        var statement: SQLStatement =
+            "SELECT \(unsafeRaw: Self.resourceColumns) FROM resources WHERE deleted_at IS NULL"
         if let userID { statement.append(" AND user_id = \(userID)") }
         statement.append(" ORDER BY id")
         return try await self.query(statement).map(Self.decodeResource)
@@ -141,6 +142,9 @@ extension SQLStoreTransaction {
                 """
             )
         }
-        try await self.insertRows("INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties)", rows)
+        try await self.insertRows(
+            "INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties)",
+            rows
+        )
     }
 }

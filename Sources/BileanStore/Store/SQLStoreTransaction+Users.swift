@@ -10,7 +10,8 @@ extension SQLStoreTransaction {
         table: "users",
         columns: userColumns,
         sortExpressions: [
-            "id": "id", "name": "COALESCE(name, '')", "balance": "users.balance", "rate": "users.rate", "credit": "users.credit",
+            "id": "id", "name": "COALESCE(name, '')", "balance": "users.balance", "rate": "users.rate",
+            "credit": "users.credit",
             "status": "status", "created_at": "created_at", "updated_at": "COALESCE(updated_at, 0)",
         ],
         filterColumns: [
@@ -112,7 +113,9 @@ extension SQLStoreTransaction {
     }
 
     func countUsersWithoutPolicy() async throws -> Int {
-        let rows = try await self.query("SELECT COUNT(*) AS n FROM users WHERE policy_id IS NULL AND deleted_at IS NULL")
+        let rows = try await self.query(
+            "SELECT COUNT(*) AS n FROM users WHERE policy_id IS NULL AND deleted_at IS NULL"
+        )
         return Int(try rows.first?.integer("n") ?? 0)
     }
 }
