@@ -79,7 +79,8 @@ extension Engine {
         user.status = transition.status
         user.statusReason = transition.reason
         var jobs: [Job] = []
-        if user.status != .freeze {
+        // A deleted project has no jobs: nothing is left to warn about or freeze.
+        if user.status != .freeze && user.deletedAt == nil {
             if let freezeAt { jobs.append(Job(userID: user.id, kind: .freeze, runAt: freezeAt)) }
             if user.status != .warning, let notifyAt {
                 jobs.append(Job(userID: user.id, kind: .notify, runAt: notifyAt))

@@ -8,6 +8,7 @@ extension Engine {
         try Self.checkMetadata(metadata)
         let now = self.now()
         return try await self.transaction("create policy") { transaction in
+            try await transaction.lockConfiguration()
             let rules = try await self.ruleRefs(ruleIDs, adding: [], in: transaction)
             // The first policy becomes the default, so that a new deployment bills at once.
             let isDefault = try await transaction.defaultPolicy() == nil
@@ -48,6 +49,7 @@ extension Engine {
         if let metadata = update.metadata { try Self.checkMetadata(metadata) }
         let now = self.now()
         return try await self.transaction("update policy") { transaction in
+            try await transaction.lockConfiguration()
             guard var policy = try await transaction.policy(id, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", id)
             }
@@ -84,6 +86,7 @@ extension Engine {
         try Self.checkID(id, field: "policy_id")
         let now = self.now()
         try await self.transaction("delete policy") { transaction in
+            try await transaction.lockConfiguration()
             guard var policy = try await transaction.policy(id, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", id)
             }
@@ -107,6 +110,7 @@ extension Engine {
         guard !ruleIDs.isEmpty else { throw BileanError.invalid("rules", "rules must list at least one rule id") }
         let now = self.now()
         return try await self.transaction("add rules") { transaction in
+            try await transaction.lockConfiguration()
             guard var policy = try await transaction.policy(policyID, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", policyID)
             }
@@ -124,6 +128,7 @@ extension Engine {
         guard !ruleIDs.isEmpty else { throw BileanError.invalid("rules", "rules must list at least one rule id") }
         let now = self.now()
         return try await self.transaction("remove rules") { transaction in
+            try await transaction.lockConfiguration()
             guard var policy = try await transaction.policy(policyID, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", policyID)
             }

@@ -56,12 +56,16 @@ extension Engine {
                 let start = max(billedUntil, query.start ?? billedUntil)
                 let end = min(now, query.end ?? now)
                 guard end > start else { continue }
-                let cost = Money(
-                    units: Money.roundedQuotient(
-                        billing.rate.accrual(microseconds: end - start),
-                        Rate.accrualDenominator
+                // The whole open interval costs exactly what the balance shows; a clipped part is in proportion.
+                let cost =
+                    start == billedUntil && end == now
+                    ? billing.openCost(at: now)
+                    : Money(
+                        units: Money.roundedQuotient(
+                            billing.rate.accrual(microseconds: end - start),
+                            Rate.accrualDenominator
+                        )
                     )
-                )
                 add(cost, resourceID: resource.id, resourceType: resource.resourceType, userID: resource.userID)
             }
             return totals.map { key, cost in

@@ -23,18 +23,39 @@ extension Engine {
                 }
             }
             guard !toApply.isEmpty else { return outcomes }
-            // Lock every user of the batch at once (in id order), creating the ones not seen before.
-            let userIDs = Array(Set(toApply.map { events[$0].userID })).sorted()
+            // A resource stays billed to the project that created it (a volume transferred to another project,
+            // say): each event goes to the recorded owner. Owners never change, so they may be read before locking.
+            let resourceIDs = toApply.map { events[$0].resourceID }
+            var owners: [String: String] = [:]
+            for resource in try await transaction.resources(ids: resourceIDs) { owners[resource.id] = resource.userID }
+            var effective: [ResourceEvent] = []
+            for index in toApply {
+                var event = events[index]
+                let owner = owners[event.resourceID] ?? event.userID
+                owners[event.resourceID] = owner
+                if owner != event.userID {
+                    self.logger.warning(
+                        "resource event names another project than the resource's owner; billed to the owner",
+                        metadata: [
+                            "resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)",
+                            "user.id": "\(owner)",
+                        ]
+                    )
+                    event.userID = owner
+                }
+                effective.append(event)
+            }
+            // Lock every user of the batch at once (in id order), creating the ones not seen before; then read the
+            // resources' state under those locks.
+            let userIDs = Array(Set(effective.map(\.userID))).sorted()
             var users = Dictionary(uniqueKeysWithValues: try await transaction.lockUsers(userIDs).map { ($0.id, $0) })
             for id in userIDs where users[id] == nil {
                 users[id] = try await self.lockOrCreateUser(id, now: now, in: transaction)
             }
             var pending = PendingWrites()
-            let resourceIDs = toApply.map { events[$0].resourceID }
             pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
             var rules = RuleLookup()
-            for index in toApply {
-                let event = events[index]
+            for event in effective {
                 guard var user = users[event.userID] else { continue }
                 try await self.applyLocked(
                     event,
@@ -99,9 +120,9 @@ extension Engine {
                 properties: event.properties,
                 createdAt: now
             )
-        if resource.userID != event.userID || resource.resourceType != event.resourceType {
+        if resource.resourceType != event.resourceType {
             self.logger.warning(
-                "resource event disagrees with the recorded owner or type; the recorded ones are kept",
+                "resource event disagrees with the recorded resource type; the recorded one is kept",
                 metadata: ["resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)"]
             )
         }

@@ -48,6 +48,7 @@ extension Engine {
         let parsed = try update.spec.map { spec throws(BileanError) in try self.plugins.validate(spec: spec).0 }
         let now = self.now()
         return try await self.transaction("update rule") { transaction in
+            try await transaction.lockConfiguration()
             guard var rule = try await transaction.rule(id, includeDeleted: false) else {
                 throw BileanError.notFound("Rule", id)
             }
@@ -74,6 +75,7 @@ extension Engine {
         try Self.checkID(id, field: "rule_id")
         let now = self.now()
         try await self.transaction("delete rule") { transaction in
+            try await transaction.lockConfiguration()
             guard var rule = try await transaction.rule(id, includeDeleted: false) else {
                 throw BileanError.notFound("Rule", id)
             }

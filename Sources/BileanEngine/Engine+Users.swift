@@ -36,10 +36,22 @@ extension Engine {
             }
             var user = try await self.lockOrCreateUser(id, now: now, in: transaction)
             if user.deletedAt != nil || (name != nil && user.name != name) {
+                let revived = user.deletedAt != nil
                 user.deletedAt = nil
                 user.name = name ?? user.name
                 user.updatedAt = now
                 try await transaction.updateUser(user)
+                if revived {
+                    // A project that comes back gets its notify and freeze jobs back.
+                    var pending = PendingWrites()
+                    user = try await self.refreshAccount(
+                        user,
+                        trigger: .billingChanged,
+                        pending: &pending,
+                        now: now,
+                        in: transaction
+                    )
+                }
                 try await transaction.insertEvent(
                     Event(
                         id: self.newID(),
@@ -65,8 +77,32 @@ extension Engine {
             guard var user = try await transaction.user(id, lock: true), user.deletedAt == nil else {
                 throw BileanError.notFound("User", id)
             }
+            // Nobody is left to bill: every live resource of the project stops at the deletion (recorded in its
+            // history, so that late events replay consistently), and the account is settled.
             var pending = PendingWrites()
-            user = try await self.settleLocked(user, at: now, cause: .settlement, pending: &pending, in: transaction)
+            let live = try await transaction.liveResources(userID: id)
+            pending.remember(lookedUp: live.map(\.id), found: live)
+            var rules = RuleLookup()
+            for resource in live {
+                let stop = ResourceEvent(
+                    messageID: "project-deleted-\(self.newID())",
+                    action: .delete,
+                    resourceType: resource.resourceType,
+                    resourceID: resource.id,
+                    userID: id,
+                    properties: [:],
+                    time: max(now, resource.billing.billedUntil ?? now)
+                )
+                try await self.applyLocked(
+                    stop,
+                    user: &user,
+                    pending: &pending,
+                    rules: &rules,
+                    now: now,
+                    in: transaction
+                )
+            }
+            user.lastBill = max(user.lastBill ?? now, now)
             user.deletedAt = now
             user.updatedAt = now
             pending.events.append(
@@ -133,6 +169,7 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("attach policy") { transaction in
             var user = try await self.liveUser(userID, lock: true, in: transaction)
+            try await transaction.lockConfiguration()
             guard let policy = try await transaction.policy(policyID, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", policyID)
             }

@@ -470,4 +470,62 @@ struct EngineTests {
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func eventsAreBilledToTheResourceOwner(_ database: TestDatabase) async throws {
+        try await Self.withEngine(database) { engine, clock, _ in
+            try await Self.standardPolicy(engine)
+            clock.set(Self.t0.adding(seconds: 86_400))
+            _ = try await engine.apply([
+                Self.event("o1", .create, "vm", user: "owner", ["flavor": .string("m1.small")], at: 0)
+            ])
+            // The deletion names another project (a transfer, a bad payload): the owner pays, and no account is
+            // opened for the other project.
+            _ = try await engine.apply([Self.event("o2", .delete, "vm", user: "other", [:], at: 3600)])
+            #expect(try await engine.user("owner").balance.description == "-1.5")
+            #expect(try await engine.user("owner").rate.isZero)
+            #expect(await Self.code { _ = try await engine.user("other") } == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aDeletedProjectStopsBeingBilledAndHasNoJobs(_ database: TestDatabase) async throws {
+        try await Self.withEngine(database) { engine, clock, store in
+            try await Self.standardPolicy(engine)
+            _ = try await engine.createUser(id: "p1", name: nil, messageID: nil)
+            _ = try await engine.recharge(
+                userID: "p1",
+                value: Money(integer: 10),
+                kind: .recharge,
+                metadata: .object([:])
+            )
+            _ = try await engine.apply([Self.event("x1", .create, "vm", ["flavor": .string("m1.small")], at: 0)])
+            clock.set(Self.t0.adding(seconds: 3600))
+            try await engine.deleteUser(id: "p1", messageID: "kd")
+            // A late event for the orphan server changes nothing after the deletion.
+            clock.set(Self.t0.adding(seconds: 7200))
+            _ = try await engine.apply([Self.event("x2", .delete, "vm", [:], at: 7200)])
+            let jobs = try await store.withTransaction { try await $0.jobs(userID: "p1") }
+            #expect(jobs.isEmpty)
+            let consumptions = try await engine.listConsumptions(ListQuery(userID: "p1"))
+            #expect(consumptions.reduce(Money.zero) { $0 + $1.cost }.description == "1.5")
+            #expect(try await engine.resource("vm").deletedAt == Self.t0.adding(seconds: 3600))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func concurrentPolicyCreationsMakeOneDefault(_ database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let engine = Engine(store: store, logger: TestDatabase.logger)
+            let policies = try await withThrowingTaskGroup(of: Policy.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        try await engine.createPolicy(name: "p\(index)", ruleIDs: [], metadata: .object([:]))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(policies.filter(\.isDefault).count == 1)
+        }
+    }
 }

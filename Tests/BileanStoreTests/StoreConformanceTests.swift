@@ -154,6 +154,8 @@ struct StoreConformanceTests {
                         name: index % 3 == 0 ? "same" : "name-\(11 - index)"
                     )
                     user.status = index % 2 == 0 ? .active : .free
+                    // Rates that sort differently as text ("100" < "9") and as numbers.
+                    user.rate = Rate(unitsPerHour: Int128([9, 100, 10, 1000, 5, 77, 3, 3, 250, 12, 0, 40][index]))
                     try await transaction.insertUser(user)
                 }
                 var deleted = try Self.user("user-deleted", balance: "1")
@@ -163,7 +165,7 @@ struct StoreConformanceTests {
             let all = try await store.withTransaction { try await $0.users(ListQuery(limit: 1000)) }
             #expect(all.count == balances.count)
 
-            for key in ["balance", "name", "created_at", "status", "id"] {
+            for key in ["balance", "rate", "name", "created_at", "status", "id"] {
                 for direction in ListQuery.Direction.allCases {
                     let query = ListQuery(limit: 5, sortKeys: [key], direction: direction)
                     let ids = try await Self.pageThrough(query) { query in
@@ -200,6 +202,7 @@ struct StoreConformanceTests {
         func less(_ a: User, _ b: User) -> Bool {
             switch key {
             case "balance": if a.balance != b.balance { return a.balance < b.balance }
+            case "rate": if a.rate != b.rate { return a.rate < b.rate }
             case "name": if a.name != b.name { return (a.name ?? "") < (b.name ?? "") }
             case "created_at": if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
             case "status": if a.status != b.status { return a.status.rawValue < b.status.rawValue }

@@ -25,6 +25,10 @@ package protocol StoreTransaction: Sendable {
     /// - Returns: The ids that were new.
     func markProcessed(_ messageIDs: [String], at time: BillingTime) async throws -> Set<String>
 
+    /// Serialises changes to rules, policies and policy attachments (PostgreSQL: a transaction-scoped advisory
+    /// lock; SQLite transactions are exclusive already). Billing never takes it.
+    func lockConfiguration() async throws
+
     /// A user by id, deleted or not.
     func user(_ id: String, lock: Bool) async throws -> User?
     /// Inserts a user unless one with its id exists.

@@ -58,6 +58,13 @@ struct SQLStoreTransaction: StoreTransaction {
         return try await self.query(try spec.select(query, dialect: self.dialect, extra: extra))
     }
 
+    func lockConfiguration() async throws {
+        switch self.dialect {
+        case .sqlite: return
+        case .postgres: try await self.query("SELECT pg_advisory_xact_lock(7261901)")
+        }
+    }
+
     func markProcessed(_ messageID: String, at time: BillingTime) async throws -> Bool {
         try await !self.markProcessed([messageID], at: time).isEmpty
     }

@@ -68,7 +68,9 @@ extension SQLStoreTransaction {
         let columns = Self.ruleColumns.split(separator: ",").map { "r.\($0.trimmingCharacters(in: .whitespaces))" }
             .joined(separator: ", ")
         let policy: SQLStatement =
-            if let policyID { "p.id = \(policyID)" } else { "p.is_default = 1 AND p.deleted_at IS NULL" }
+            if let policyID { "p.id = \(policyID) AND r.deleted_at IS NULL" } else {
+                "p.is_default = 1 AND p.deleted_at IS NULL AND r.deleted_at IS NULL"
+            }
         let rows = try await self.query(
             """
             SELECT \(unsafeRaw: columns) FROM policy_rules pr

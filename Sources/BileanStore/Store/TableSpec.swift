@@ -98,7 +98,8 @@ struct TableSpec: Sendable {
             guard var expression = self.sortExpressions[key] else {
                 throw BileanError.invalid("sort_keys", "Unsupported sort key '\(key)'")
             }
-            if key == "balance" || key == "credit" { expression = dialect.orderable(money: expression) }
+            // Exact decimals kept as text in SQLite order as numbers.
+            if ["balance", "credit", "rate"].contains(key) { expression = dialect.orderable(money: expression) }
             if !expressions.contains(expression) { expressions.append(expression) }
         }
         expressions.append("id")
