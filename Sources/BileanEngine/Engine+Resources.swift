@@ -107,6 +107,7 @@ extension Engine {
         user: inout User,
         pending: inout PendingWrites,
         rules: inout RuleLookup,
+        repriceFrom previousPolicy: PolicyChange? = nil,
         now: BillingTime,
         in transaction: any StoreTransaction
     ) async throws {
@@ -126,37 +127,58 @@ extension Engine {
                 metadata: ["resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)"]
             )
         }
-        let quote: Quote
+        var quote: Quote
         switch event.action {
         case .create, .update:
             quote = try await self.price(
                 resourceType: resource.resourceType,
                 properties: event.properties,
-                user: user,
+                policyID: try await rules.effectivePolicy(of: user, in: transaction),
                 rules: &rules,
                 in: transaction
             )
         case .delete:
-            quote = Quote(rate: .zero, ruleID: resource.ruleID, warning: nil)
+            quote = Quote(
+                rate: .zero,
+                ruleID: resource.ruleID,
+                warning: nil,
+                policyID: try await rules.effectivePolicy(of: user, in: transaction)
+            )
         }
         let entry = TimelineEntry(time: event.time, action: event.action, rate: quote.rate, messageID: event.messageID)
-        pending.append(TimelineRecord(entry: entry, resourceID: resource.id, properties: event.properties))
+        pending.append(
+            TimelineRecord(
+                entry: entry,
+                resourceID: resource.id,
+                properties: event.properties,
+                policyID: quote.policyID,
+                isReprice: previousPolicy != nil,
+                previousPolicyID: previousPolicy?.from
+            )
+        )
 
         let before = resource.billing
         let step: BillingStep
-        let isLatest: Bool
+        var latestProperties: [String: JSONValue]?
         if before.acceptsInOrder(event.action, at: event.time) {
             step = before.applyingInOrder(event.action, at: event.time, newRate: quote.rate)
-            isLatest = true
+            if event.action != .delete && previousPolicy == nil { latestProperties = event.properties }
         } else {
-            let timeline = try await pending.timeline(of: resource.id, in: transaction)
-            step = before.rerated(timeline: timeline, eventTime: event.time)
-            isLatest = ResourceTimeline(timeline).entries.last?.messageID == event.messageID
+            let canonical = try await self.repriceHistory(
+                of: resource,
+                newMessageID: event.messageID,
+                quote: &quote,
+                pending: &pending,
+                rules: &rules,
+                in: transaction
+            )
+            step = before.rerated(timeline: canonical.map(\.entry), eventTime: event.time)
+            latestProperties = canonical.last { !$0.isReprice && $0.entry.action != .delete }?.properties
         }
         resource.billing = step.billing
-        if isLatest && event.action != .delete {
-            resource.properties = event.properties
-            resource.ruleID = quote.ruleID
+        if let latestProperties {
+            resource.properties = latestProperties
+            if latestProperties == event.properties { resource.ruleID = quote.ruleID }
         }
         resource.updatedAt = now
         pending.save(resource)
@@ -203,36 +225,61 @@ extension Engine {
         }
     }
 
-    /// Rules looked up during one operation, by policy (or the default) and resource type.
-    struct RuleLookup {
-        var rules: [String: Rule?] = [:]
+    /// A policy attachment that re-prices a resource: the policy in force before it.
+    struct PolicyChange {
+        var from: String?
     }
 
-    /// The price of a resource under its user's policy (or the default policy).
+    /// Policies and rules looked up during one operation.
+    struct RuleLookup {
+        var rules: [String: Rule?] = [:]
+        var defaultPolicy: String??
+
+        /// The policy that prices the user's resources now: its own, or the default one.
+        mutating func effectivePolicy(of user: User, in transaction: any StoreTransaction) async throws -> String? {
+            if let policyID = user.policyID { return policyID }
+            if let cached = self.defaultPolicy { return cached }
+            let found = try await transaction.defaultPolicyID()
+            self.defaultPolicy = .some(found)
+            return found
+        }
+    }
+
+    /// The price of a resource.
     struct Quote: Sendable {
         var rate: Rate
         var ruleID: String?
         var warning: String?
+        /// The policy that priced it.
+        var policyID: String?
     }
 
+    /// Prices a resource under a given policy.
     func price(
         resourceType: String,
         properties: [String: JSONValue],
-        user: User,
+        policyID: String?,
         rules: inout RuleLookup,
         in transaction: any StoreTransaction
     ) async throws -> Quote {
-        let key = "\(user.policyID ?? "")\u{0}\(resourceType)"
+        guard let policyID else {
+            return Quote(rate: .zero, ruleID: nil, warning: "no policy applies; billed at 0", policyID: nil)
+        }
+        let key = "\(policyID)\u{0}\(resourceType)"
         let rule: Rule?
         if let cached = rules.rules[key] {
             rule = cached
         } else {
-            rule = try await transaction.pricingRule(policyID: user.policyID, resourceType: resourceType)
+            rule = try await transaction.pricingRule(policyID: policyID, resourceType: resourceType)
             rules.rules[key] = .some(rule)
         }
         guard let rule else {
-            let policy = user.policyID.map { "policy \($0)" } ?? "the default policy"
-            return Quote(rate: .zero, ruleID: nil, warning: "\(policy) has no rule for \(resourceType); billed at 0")
+            return Quote(
+                rate: .zero,
+                ruleID: nil,
+                warning: "policy \(policyID) has no rule for \(resourceType); billed at 0",
+                policyID: policyID
+            )
         }
         let pricer: any ResourcePricer
         do {
@@ -242,10 +289,77 @@ extension Engine {
                 "stored rule no longer validates",
                 metadata: ["rule.id": "\(rule.id)", "error": "\(error)"]
             )
-            return Quote(rate: .zero, ruleID: rule.id, warning: "rule \(rule.id) is invalid: \(error.message)")
+            return Quote(
+                rate: .zero,
+                ruleID: rule.id,
+                warning: "rule \(rule.id) is invalid: \(error.message)",
+                policyID: policyID
+            )
         }
         let quote = pricer.price(of: properties)
-        return Quote(rate: quote.rate, ruleID: rule.id, warning: quote.warning)
+        return Quote(rate: quote.rate, ruleID: rule.id, warning: quote.warning, policyID: policyID)
+    }
+
+    /// Re-prices a resource's history around a late event, so that each interval is priced under the policy in
+    /// force at its cloud time: the late event under the policy of the entry just before it, and every policy
+    /// re-price after it from the properties in force then.
+    /// - Returns: The history in canonical order, with corrected rates (also recorded in `pending`).
+    func repriceHistory(
+        of resource: Resource,
+        newMessageID: String,
+        quote: inout Quote,
+        pending: inout PendingWrites,
+        rules: inout RuleLookup,
+        in transaction: any StoreTransaction
+    ) async throws -> [TimelineRecord] {
+        var canonical = try await pending.timeline(of: resource.id, in: transaction)
+            .sorted { ResourceTimeline.precedes($0.entry, $1.entry) }
+        guard let index = canonical.firstIndex(where: { $0.entry.messageID == newMessageID }) else { return canonical }
+        let record = canonical[index]
+        if record.entry.action != .delete && !record.isReprice {
+            let before = canonical[..<index].last
+            let after = canonical[(index + 1)...].first
+            var inForce: String?? = nil
+            if let before {
+                inForce = .some(before.policyID)
+            } else if let after {
+                inForce = .some(after.isReprice ? after.previousPolicyID : after.policyID)
+            }
+            if let inForce, inForce != record.policyID {
+                quote = try await self.price(
+                    resourceType: resource.resourceType,
+                    properties: record.properties,
+                    policyID: inForce,
+                    rules: &rules,
+                    in: transaction
+                )
+                canonical[index].entry.rate = quote.rate
+                canonical[index].policyID = inForce
+                pending.updateRate(resourceID: resource.id, messageID: newMessageID, rate: quote.rate)
+            }
+        }
+        for later in (index + 1)..<canonical.count where canonical[later].isReprice {
+            guard
+                let properties = canonical[..<later].last(where: { !$0.isReprice && $0.entry.action != .delete })?
+                    .properties
+            else { continue }
+            let repriced = try await self.price(
+                resourceType: resource.resourceType,
+                properties: properties,
+                policyID: canonical[later].policyID,
+                rules: &rules,
+                in: transaction
+            )
+            if repriced.rate != canonical[later].entry.rate {
+                canonical[later].entry.rate = repriced.rate
+                pending.updateRate(
+                    resourceID: resource.id,
+                    messageID: canonical[later].entry.messageID,
+                    rate: repriced.rate
+                )
+            }
+        }
+        return canonical
     }
 
     package func resource(_ id: String) async throws -> Resource {
@@ -283,7 +397,7 @@ extension Engine {
                 let quote = try await self.price(
                     resourceType: spec.resourceType,
                     properties: spec.properties,
-                    user: user,
+                    policyID: try await rules.effectivePolicy(of: user, in: transaction),
                     rules: &rules,
                     in: transaction
                 )

@@ -173,6 +173,8 @@ extension Engine {
             guard let policy = try await transaction.policy(policyID, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", policyID)
             }
+            var rules = RuleLookup()
+            let previousPolicy = try await rules.effectivePolicy(of: user, in: transaction)
             user.policyID = policy.id
             user.updatedAt = now
             var pending = PendingWrites()
@@ -192,7 +194,6 @@ extension Engine {
             // Re-price every live resource under the new policy from now on.
             let live = try await transaction.liveResources(userID: userID)
             pending.remember(lookedUp: live.map(\.id), found: live)
-            var rules = RuleLookup()
             for resource in live where resource.billing.isActive {
                 let event = ResourceEvent(
                     messageID: "attach-policy-\(self.newID())",
@@ -208,6 +209,7 @@ extension Engine {
                     user: &user,
                     pending: &pending,
                     rules: &rules,
+                    repriceFrom: PolicyChange(from: previousPolicy),
                     now: now,
                     in: transaction
                 )

@@ -46,10 +46,33 @@ struct PendingWrites {
     }
 
     /// A resource's whole history: the stored entries and those of this operation.
-    func timeline(of resourceID: String, in transaction: any StoreTransaction) async throws -> [TimelineEntry] {
-        let stored = try await transaction.timeline(resourceID: resourceID)
-        return stored + self.timeline.filter { $0.resourceID == resourceID }.map(\.entry)
+    func timeline(of resourceID: String, in transaction: any StoreTransaction) async throws -> [TimelineRecord] {
+        var stored = try await transaction.timeline(resourceID: resourceID)
+        for index in stored.indices {
+            let key = RateKey(resourceID: resourceID, messageID: stored[index].entry.messageID)
+            if let rate = self.rateUpdates[key] { stored[index].entry.rate = rate }
+        }
+        return stored + self.timeline.filter { $0.resourceID == resourceID }
     }
+
+    /// Changes the rate of an entry of a resource's history (new in this operation, or stored).
+    mutating func updateRate(resourceID: String, messageID: String, rate: Rate) {
+        if let index = self.timeline.firstIndex(where: {
+            $0.resourceID == resourceID && $0.entry.messageID == messageID
+        }) {
+            self.timeline[index].entry.rate = rate
+        } else {
+            self.rateUpdates[RateKey(resourceID: resourceID, messageID: messageID)] = rate
+        }
+    }
+
+    struct RateKey: Hashable {
+        var resourceID: String
+        var messageID: String
+    }
+
+    /// New rates of stored history entries.
+    private var rateUpdates: [RateKey: Rate] = [:]
 
     /// The user's live resources as they stand in this operation.
     func liveResources(of userID: String, stored: [Resource]) -> [Resource] {
@@ -65,6 +88,12 @@ struct PendingWrites {
     mutating func flush(to transaction: any StoreTransaction) async throws {
         try await transaction.saveResources(self.changed.compactMap { self.resources[$0] })
         try await transaction.appendTimeline(self.timeline)
+        for (key, rate) in self.rateUpdates.sorted(by: {
+            ($0.key.resourceID, $0.key.messageID) < ($1.key.resourceID, $1.key.messageID)
+        }) {
+            try await transaction.updateTimelineRate(resourceID: key.resourceID, messageID: key.messageID, rate: rate)
+        }
+        self.rateUpdates = [:]
         try await transaction.insertConsumptions(self.consumptions)
         try await transaction.insertEvents(self.events)
         self.changed = []

@@ -528,4 +528,46 @@ struct EngineTests {
             #expect(policies.filter(\.isDefault).count == 1)
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aLateEventIsPricedUnderThePolicyInForceAtItsCloudTime(_ database: TestDatabase) async throws {
+        try await Self.withEngine(database) { engine, clock, _ in
+            let cheap = try await engine.createRule(
+                name: "cheap",
+                spec: Specs.nova([("small", "1"), ("large", "2")]),
+                metadata: .object([:])
+            )
+            let dear = try await engine.createRule(
+                name: "dear",
+                spec: Specs.nova([("small", "10"), ("large", "20")]),
+                metadata: .object([:])
+            )
+            _ = try await engine.createPolicy(name: "p1", ruleIDs: [cheap.id], metadata: .object([:]))  // default
+            let p2 = try await engine.createPolicy(name: "p2", ruleIDs: [dear.id], metadata: .object([:]))
+            for (user, late) in [("in-order", false), ("late", true)] {
+                clock.set(Self.t0)
+                _ = try await engine.createUser(id: user, name: nil, messageID: nil)
+                _ = try await engine.recharge(
+                    userID: user,
+                    value: Money(integer: 1000),
+                    kind: .recharge,
+                    metadata: .object([:])
+                )
+                let vm = "vm-\(user)"
+                let create = Self.event("\(vm)-1", .create, vm, user: user, ["flavor": .string("small")], at: 0)
+                let resize = Self.event("\(vm)-2", .update, vm, user: user, ["flavor": .string("large")], at: 3600)
+                _ = try await engine.apply([create])
+                if !late { _ = try await engine.apply([resize]) }
+                clock.set(Self.t0.adding(seconds: 7200))
+                _ = try await engine.attachPolicy(userID: user, policyID: p2.id)
+                clock.set(Self.t0.adding(seconds: 3 * 3600))
+                if late { _ = try await engine.apply([resize]) }
+                let settled = try await engine.settle(userID: user, at: Self.t0.adding(seconds: 3 * 3600))
+                // small at 1/h for 1 h, large at 2/h (policy p1) for 1 h, large at 20/h (p2) for 1 h.
+                #expect(settled.balance.description == "977", "\(user)")
+                #expect(settled.rate.perHourAmount.description == "20", "\(user)")
+                #expect(try await engine.resource(vm).properties["flavor"] == .string("large"))
+            }
+        }
+    }
 }

@@ -309,7 +309,15 @@ struct StoreConformanceTests {
                 for entry in entries {
                     try await transaction.appendTimeline(entry, resourceID: "vm-1", properties: [:])
                 }
-                #expect(try await transaction.timeline(resourceID: "vm-1") == entries)  // arrival order
+                #expect(try await transaction.timeline(resourceID: "vm-1").map(\.entry) == entries)  // arrival order
+                try await transaction.updateTimelineRate(
+                    resourceID: "vm-1",
+                    messageID: "m1",
+                    rate: .perHour(Money(integer: 3))
+                )
+                #expect(
+                    try await transaction.timeline(resourceID: "vm-1").last?.entry.rate == .perHour(Money(integer: 3))
+                )
 
                 for (index, span) in [(0, 10), (10, 20), (20, 30)].enumerated() {
                     try await transaction.insertConsumption(

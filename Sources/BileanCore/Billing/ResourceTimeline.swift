@@ -31,11 +31,15 @@ package struct ResourceTimeline: Sendable {
     /// Sorts entries into canonical order.
     /// - Parameter entries: The entries, in any order.
     package init(_ entries: [TimelineEntry]) {
-        self.entries = entries.sorted { lhs, rhs in
-            if lhs.time != rhs.time { return lhs.time < rhs.time }
-            if lhs.action != rhs.action { return lhs.action.orderAtSameInstant < rhs.action.orderAtSameInstant }
-            return lhs.messageID < rhs.messageID
-        }
+        self.entries = entries.sorted(by: Self.precedes)
+    }
+
+    /// The canonical order: cloud time, then create < update < delete, then message id.
+    /// - Returns: Whether `lhs` comes before `rhs`.
+    package static func precedes(_ lhs: TimelineEntry, _ rhs: TimelineEntry) -> Bool {
+        if lhs.time != rhs.time { return lhs.time < rhs.time }
+        if lhs.action != rhs.action { return lhs.action.orderAtSameInstant < rhs.action.orderAtSameInstant }
+        return lhs.messageID < rhs.messageID
     }
 
     /// Replays the history and bills it up to `until`.

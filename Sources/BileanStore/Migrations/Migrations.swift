@@ -87,7 +87,10 @@ package enum Migrations {
                     action TEXT NOT NULL,
                     time BIGINT NOT NULL,
                     rate {BIGNUM} NOT NULL,
-                    properties TEXT NOT NULL
+                    properties TEXT NOT NULL,
+                    policy_id TEXT,
+                    reprice SMALLINT NOT NULL,
+                    previous_policy_id TEXT
                 )
                 """,
                 "CREATE INDEX resource_events_resource ON resource_events (resource_id)",

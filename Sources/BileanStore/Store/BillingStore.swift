@@ -56,9 +56,10 @@ package protocol StoreTransaction: Sendable {
     func updateRule(_ rule: Rule) async throws
     /// A page of rules.
     func rules(_ query: ListQuery) async throws -> [Rule]
-    /// The rule that prices a resource type under a policy, or under the default policy when `policyID` is `nil`;
-    /// one query, for the billing hot path.
-    func pricingRule(policyID: String?, resourceType: String) async throws -> Rule?
+    /// The id of the default policy, if there is one.
+    func defaultPolicyID() async throws -> String?
+    /// The rule that prices a resource type under a policy; one query, for the billing hot path.
+    func pricingRule(policyID: String, resourceType: String) async throws -> Rule?
     /// The ids of the live policies that contain a rule.
     func policyIDs(usingRule ruleID: String) async throws -> [String]
 
@@ -87,8 +88,10 @@ package protocol StoreTransaction: Sendable {
     func liveResources(userID: String?) async throws -> [Resource]
     /// The resources of these users that are not deleted.
     func liveResources(userIDs: [String]) async throws -> [Resource]
-    /// Every event of a resource's history.
-    func timeline(resourceID: String) async throws -> [TimelineEntry]
+    /// Every event of a resource's history, in arrival order.
+    func timeline(resourceID: String) async throws -> [TimelineRecord]
+    /// Changes the rate of one entry of a resource's history (a re-price after a late event).
+    func updateTimelineRate(resourceID: String, messageID: String, rate: Rate) async throws
     /// Adds an event to a resource's history.
     func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws
     /// Adds events to resources' histories, in as few statements as possible.
@@ -129,7 +132,7 @@ package protocol StoreTransaction: Sendable {
     func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job]
 }
 
-/// One event of a resource's history, with the resource it belongs to, for bulk writes.
+/// One event of a resource's history, with what billing needs to re-price it.
 package struct TimelineRecord: Sendable, Hashable {
     /// The event.
     package var entry: TimelineEntry
@@ -137,11 +140,28 @@ package struct TimelineRecord: Sendable, Hashable {
     package var resourceID: String
     /// The resource's properties after the event.
     package var properties: [String: JSONValue]
+    /// The policy that priced the entry (the user's, or the default one then), if any.
+    package var policyID: String?
+    /// Whether the entry re-prices the resource's current properties under a new policy (a policy attachment)
+    /// rather than reporting a change of the resource.
+    package var isReprice: Bool
+    /// For a re-price: the policy in force before it.
+    package var previousPolicyID: String?
 
     /// Creates a record.
-    package init(entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) {
+    package init(
+        entry: TimelineEntry,
+        resourceID: String,
+        properties: [String: JSONValue],
+        policyID: String? = nil,
+        isReprice: Bool = false,
+        previousPolicyID: String? = nil
+    ) {
         self.entry = entry
         self.resourceID = resourceID
         self.properties = properties
+        self.policyID = policyID
+        self.isReprice = isReprice
+        self.previousPolicyID = previousPolicyID
     }
 }

@@ -106,11 +106,12 @@ extension SQLStoreTransaction {
         return try await self.query(statement).map(Self.decodeResource)
     }
 
-    func timeline(resourceID: String) async throws -> [TimelineEntry] {
+    func timeline(resourceID: String) async throws -> [TimelineRecord] {
         let rows = try await self.query(
             """
-            SELECT message_id, action, time, CAST(rate AS TEXT) AS rate FROM resource_events
-            WHERE resource_id = \(resourceID) ORDER BY seq
+            SELECT message_id, action, time, CAST(rate AS TEXT) AS rate, properties, policy_id, reprice,
+                previous_policy_id
+            FROM resource_events WHERE resource_id = \(resourceID) ORDER BY seq
             """
         )
         return try rows.map { row in
@@ -118,13 +119,32 @@ extension SQLStoreTransaction {
             guard let action = ResourceEvent.Action(rawValue: actionText) else {
                 throw StoreError.corrupt("action", actionText)
             }
-            return TimelineEntry(
-                time: try row.time("time"),
-                action: action,
-                rate: Rate(unitsPerHour: try row.bigInteger("rate")),
-                messageID: try row.text("message_id")
+            guard case .object(let properties) = try row.json("properties") else {
+                throw StoreError.corrupt("properties", "not an object")
+            }
+            return TimelineRecord(
+                entry: TimelineEntry(
+                    time: try row.time("time"),
+                    action: action,
+                    rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+                    messageID: try row.text("message_id")
+                ),
+                resourceID: resourceID,
+                properties: properties,
+                policyID: try row.optionalText("policy_id"),
+                isReprice: try row.integer("reprice") != 0,
+                previousPolicyID: try row.optionalText("previous_policy_id")
             )
         }
+    }
+
+    func updateTimelineRate(resourceID: String, messageID: String, rate: Rate) async throws {
+        try await self.query(
+            """
+            UPDATE resource_events SET rate = \(.bigInteger(rate.unitsPerHour))
+            WHERE resource_id = \(resourceID) AND message_id = \(messageID)
+            """
+        )
     }
 
     func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws {
@@ -138,12 +158,16 @@ extension SQLStoreTransaction {
             rows.append(
                 """
                 (\(entry.messageID), \(record.resourceID), \(entry.action.rawValue), \(.time(entry.time)),
-                    \(.bigInteger(entry.rate.unitsPerHour)), \(try Self.jsonText(.object(record.properties))))
+                    \(.bigInteger(entry.rate.unitsPerHour)), \(try Self.jsonText(.object(record.properties))),
+                    \(.optionalText(record.policyID)), \(record.isReprice ? 1 : 0), \(.optionalText(record.previousPolicyID)))
                 """
             )
         }
         try await self.insertRows(
-            "INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties)",
+            """
+            INSERT INTO resource_events (message_id, resource_id, action, time, rate, properties, policy_id, reprice,
+                previous_policy_id)
+            """,
             rows
         )
     }

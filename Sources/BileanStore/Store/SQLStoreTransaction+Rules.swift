@@ -64,19 +64,20 @@ extension SQLStoreTransaction {
         try await self.list(Self.ruleTable, query).map(Self.decodeRule)
     }
 
-    func pricingRule(policyID: String?, resourceType: String) async throws -> Rule? {
+    func defaultPolicyID() async throws -> String? {
+        let rows = try await self.query(
+            "SELECT id FROM policies WHERE is_default = 1 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1"
+        )
+        return try rows.first?.text("id")
+    }
+
+    func pricingRule(policyID: String, resourceType: String) async throws -> Rule? {
         let columns = Self.ruleColumns.split(separator: ",").map { "r.\($0.trimmingCharacters(in: .whitespaces))" }
             .joined(separator: ", ")
-        let policy: SQLStatement =
-            if let policyID { "p.id = \(policyID) AND r.deleted_at IS NULL" } else {
-                "p.is_default = 1 AND p.deleted_at IS NULL AND r.deleted_at IS NULL"
-            }
         let rows = try await self.query(
             """
-            SELECT \(unsafeRaw: columns) FROM policy_rules pr
-            JOIN policies p ON p.id = pr.policy_id JOIN rules r ON r.id = pr.rule_id
-            WHERE pr.resource_type = \(resourceType) AND \(policy)
-            ORDER BY p.created_at LIMIT 1
+            SELECT \(unsafeRaw: columns) FROM policy_rules pr JOIN rules r ON r.id = pr.rule_id
+            WHERE pr.policy_id = \(policyID) AND pr.resource_type = \(resourceType) AND r.deleted_at IS NULL
             """
         )
         return try rows.first.map(Self.decodeRule)
