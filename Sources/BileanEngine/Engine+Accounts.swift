@@ -139,6 +139,28 @@ extension Engine {
         return self.presented(saved, resources: resources, at: now)
     }
 
+    /// An audit event about a user account.
+    func userEvent(
+        _ user: User,
+        action: String,
+        at now: BillingTime,
+        statusReason: String? = nil,
+        metadata: JSONValue = .object([:])
+    ) -> Event {
+        Event(
+            id: self.newID(),
+            timestamp: now,
+            objectID: user.id,
+            objectType: "user",
+            objectName: user.name,
+            action: action,
+            userID: user.id,
+            status: user.status.rawValue,
+            statusReason: statusReason,
+            metadata: metadata
+        )
+    }
+
     /// Locks a user, creating it (status INIT, balance 0) when Bilean has not seen the project yet.
     func lockOrCreateUser(_ id: String, now: BillingTime, in transaction: any StoreTransaction) async throws -> User {
         if let user = try await transaction.user(id, lock: true) { return user }
@@ -147,18 +169,7 @@ extension Engine {
             // Another engine inserted it concurrently; lock the stored row.
             return try await transaction.user(id, lock: true) ?? user
         }
-        try await transaction.insertEvent(
-            Event(
-                id: self.newID(),
-                timestamp: now,
-                objectID: id,
-                objectType: "user",
-                action: "create",
-                userID: id,
-                status: user.status.rawValue,
-                statusReason: "First seen"
-            )
-        )
+        try await transaction.insertEvent(self.userEvent(user, action: "create", at: now, statusReason: "First seen"))
         return try await transaction.user(id, lock: true) ?? user
     }
 

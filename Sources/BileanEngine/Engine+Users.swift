@@ -52,18 +52,7 @@ extension Engine {
                         in: transaction
                     )
                 }
-                try await transaction.insertEvent(
-                    Event(
-                        id: self.newID(),
-                        timestamp: now,
-                        objectID: id,
-                        objectType: "user",
-                        objectName: user.name,
-                        action: "update",
-                        userID: id,
-                        status: user.status.rawValue
-                    )
-                )
+                try await transaction.insertEvent(self.userEvent(user, action: "update", at: now))
             }
             return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
         }
@@ -105,19 +94,7 @@ extension Engine {
             user.lastBill = max(user.lastBill ?? now, now)
             user.deletedAt = now
             user.updatedAt = now
-            pending.events.append(
-                Event(
-                    id: self.newID(),
-                    timestamp: now,
-                    objectID: id,
-                    objectType: "user",
-                    objectName: user.name,
-                    action: "delete",
-                    userID: id,
-                    status: user.status.rawValue,
-                    statusReason: "Project deleted"
-                )
-            )
+            pending.events.append(self.userEvent(user, action: "delete", at: now, statusReason: "Project deleted"))
             try await pending.flush(to: transaction)
             try await transaction.updateUser(user)
             try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
@@ -142,15 +119,10 @@ extension Engine {
             )
             var pending = PendingWrites()
             pending.events.append(
-                Event(
-                    id: self.newID(),
-                    timestamp: now,
-                    objectID: userID,
-                    objectType: "user",
-                    objectName: user.name,
+                self.userEvent(
+                    user,
                     action: "recharge",
-                    userID: userID,
-                    status: user.status.rawValue,
+                    at: now,
                     metadata: .object(["value": .string(value.description), "type": .string(kind.rawValue)])
                 )
             )
@@ -179,15 +151,10 @@ extension Engine {
             user.updatedAt = now
             var pending = PendingWrites()
             pending.events.append(
-                Event(
-                    id: self.newID(),
-                    timestamp: now,
-                    objectID: userID,
-                    objectType: "user",
-                    objectName: user.name,
+                self.userEvent(
+                    user,
                     action: "attach_policy",
-                    userID: userID,
-                    status: user.status.rawValue,
+                    at: now,
                     metadata: .object(["policy_id": .string(policy.id)])
                 )
             )
