@@ -307,7 +307,9 @@ struct StoreConformanceTests {
                     TimelineEntry(time: Self.t0, action: .create, rate: .perHour(Money(integer: 2)), messageID: "m1"),
                 ]
                 for entry in entries {
-                    try await transaction.appendTimeline(entry, resourceID: "vm-1", properties: [:])
+                    try await transaction.appendTimeline([
+                        TimelineRecord(entry: entry, resourceID: "vm-1", properties: [:])
+                    ])
                 }
                 #expect(try await transaction.timeline(resourceID: "vm-1").map(\.entry) == entries)  // arrival order
                 try await transaction.updateTimelineRate(

@@ -92,8 +92,6 @@ package protocol StoreTransaction: Sendable {
     func timeline(resourceID: String) async throws -> [TimelineRecord]
     /// Changes the rate of one entry of a resource's history (a re-price after a late event).
     func updateTimelineRate(resourceID: String, messageID: String, rate: Rate) async throws
-    /// Adds an event to a resource's history.
-    func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws
     /// Adds events to resources' histories, in as few statements as possible.
     func appendTimeline(_ records: [TimelineRecord]) async throws
 

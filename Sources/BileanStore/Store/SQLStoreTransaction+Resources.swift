@@ -147,10 +147,6 @@ extension SQLStoreTransaction {
         )
     }
 
-    func appendTimeline(_ entry: TimelineEntry, resourceID: String, properties: [String: JSONValue]) async throws {
-        try await self.appendTimeline([TimelineRecord(entry: entry, resourceID: resourceID, properties: properties)])
-    }
-
     func appendTimeline(_ records: [TimelineRecord]) async throws {
         var rows: [SQLStatement] = []
         for record in records {
