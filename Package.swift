@@ -13,13 +13,21 @@ let package = Package(
     name: "bilean",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "bilean-demo", targets: ["bilean-demo"])
+        .executable(name: "bilean-server", targets: ["bilean-server"]),
+        .executable(name: "bilean", targets: ["bilean"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // The billing domain: money, time, plugins, rules, policies, users and the pure billing math. No I/O.
@@ -48,14 +56,69 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A short demonstration of the engine on SQLite (replaced by bilean-server in the API issue).
-        .executableTarget(
-            name: "bilean-demo",
+        // The v1 JSON bodies, shared by the API and the client: amounts as exact decimal strings.
+        .target(
+            name: "BileanAPIModels",
+            dependencies: ["BileanCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The REST API v1 on Hummingbird: routes, request ids, OpenStack errors, authorization.
+        .target(
+            name: "BileanAPI",
+            dependencies: [
+                "BileanCore",
+                "BileanAPIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP client of the API, used by the `bilean` CLI.
+        .target(
+            name: "BileanClient",
+            dependencies: [
+                "BileanCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // bilean.conf and the service graph of each role; the only target that knows every component.
+        .target(
+            name: "BileanServer",
             dependencies: [
                 "BileanCore",
                 "BileanStore",
                 "BileanEngine",
+                "BileanAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `bilean-server [all|api|engine|scheduler|notification]`.
+        .executableTarget(
+            name: "bilean-server",
+            dependencies: [
+                "BileanServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `bilean` CLI.
+        .executableTarget(
+            name: "bilean",
+            dependencies: [
+                "BileanCore",
+                "BileanClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -102,6 +165,36 @@ let package = Package(
                 "BileanTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanAPITests",
+            dependencies: [
+                "BileanCore",
+                "BileanStore",
+                "BileanEngine",
+                "BileanAPI",
+                "BileanAPIModels",
+                "BileanTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanClientTests",
+            dependencies: ["BileanCore", "BileanClient"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanServerTests",
+            dependencies: ["BileanServer", "BileanAPI", "BileanEngine", "BileanTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Real `bilean-server` and `bilean` processes talking HTTP.
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["BileanCore", "BileanTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

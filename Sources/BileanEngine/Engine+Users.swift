@@ -110,8 +110,12 @@ extension Engine {
         }
         try Self.checkMetadata(metadata)
         let now = self.now()
+        try Self.checkID(userID, field: "user_id")
         return try await self.transaction("recharge") { transaction in
-            var user = try await self.liveUser(userID, lock: true, in: transaction)
+            // A project Bilean has not heard of yet (its Keystone notification may still be on its way) is created,
+            // so that money is never refused; a deleted one stays deleted.
+            var user = try await self.lockOrCreateUser(userID, now: now, in: transaction)
+            guard user.deletedAt == nil else { throw BileanError.notFound("User", userID) }
             user.balance += value
             user.updatedAt = now
             try await transaction.insertRecharge(

@@ -186,10 +186,21 @@ struct EngineTests {
                     } == "value"
                 )
             }
+            // A project not seen yet is created by its first recharge (its Keystone notification may be late).
+            let newcomer = try await engine.recharge(
+                userID: "newcomer",
+                value: Money(integer: 1),
+                kind: .recharge,
+                metadata: .object([:])
+            )
+            #expect(newcomer.balance.description == "1")
+            #expect(newcomer.status == .free)
+            // A deleted project stays deleted: money is refused, not swallowed.
+            try await engine.deleteUser(id: "newcomer", messageID: nil)
             #expect(
                 await Self.code {
                     _ = try await engine.recharge(
-                        userID: "nobody",
+                        userID: "newcomer",
                         value: Money(integer: 1),
                         kind: .recharge,
                         metadata: .object([:])

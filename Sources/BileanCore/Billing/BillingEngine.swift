@@ -11,7 +11,8 @@ package protocol BillingEngine: Sendable {
     func createUser(id: String, name: String?, messageID: String?) async throws -> User
     /// Soft-deletes a user, e.g. from `identity.project.deleted`; its open intervals are settled first.
     func deleteUser(id: String, messageID: String?) async throws
-    /// Adds money to a user's balance (0 < value ≤ ``Recharge/maximumValue``).
+    /// Adds money to a user's balance (0 < value ≤ ``Recharge/maximumValue``); a project not seen before is created,
+    /// a deleted one is not found.
     func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User
     /// Attaches a policy to a user; its live resources are re-priced from now.
     func attachPolicy(userID: String, policyID: String) async throws -> User

@@ -35,4 +35,6 @@ package struct ListKeys: Sendable, Hashable {
         sortable: ["start_time", "end_time", "resource_type", "resource_id", "created_at"],
         filterable: ["resource_type", "resource_id"]
     )
+    /// Consumption statistics: a window and a user, no sorting or filters.
+    package static let statistics = ListKeys(sortable: [], filterable: [])
 }

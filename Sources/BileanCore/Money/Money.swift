@@ -61,7 +61,7 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
     ///   digits, an exponent beyond ±40, or a (rounded) magnitude above ``maxMagnitude``.
     package init(parsing text: String, field: String = "value") throws(BileanError) {
         func failure(_ reason: String) -> BileanError {
-            BileanError.invalid(field, "invalid amount \(Money.quoted(text)): \(reason)")
+            BileanError.invalid(field, "'\(field)' is not a valid amount: \(Money.quoted(text)): \(reason)")
         }
 
         let bytes = Array(text.utf8)

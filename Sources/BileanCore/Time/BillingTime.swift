@@ -52,7 +52,7 @@ package struct BillingTime: Sendable, Hashable, Comparable, CustomStringConverti
     ///   a date without a time, whitespace and trailing characters.
     package init(parsing text: String, field: String = "timestamp") throws(BileanError) {
         func failure(_ reason: String) -> BileanError {
-            BileanError.invalid(field, "invalid timestamp \(BillingTime.quoted(text)): \(reason)")
+            BileanError.invalid(field, "'\(field)' is not a valid timestamp: \(BillingTime.quoted(text)): \(reason)")
         }
 
         let bytes = Array(text.utf8)

@@ -1,0 +1,40 @@
+package import BileanCore
+package import Hummingbird
+
+/// Builds the v1 router: request ids, OpenStack errors, authentication, then every route at `/v1/X` and `/X`.
+package enum APIRouter {
+    /// The router of the whole API.
+    /// - Parameters:
+    ///   - engine: The billing engine (in process, or a remote one later).
+    ///   - configuration: The API's settings.
+    /// - Returns: The router.
+    /// - Throws: ``APIError`` when the configured authentication is not available in this build.
+    package static func make(
+        engine: any BillingEngine,
+        configuration: APIConfiguration = APIConfiguration()
+    ) throws -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
+        // Middlewares apply to the routes added after them; the first is the outermost.
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(maximumBodySize: configuration.maximumBodySize))
+        switch configuration.authStrategy {
+        case .noauth:
+            router.add(middleware: NoAuthMiddleware())
+        case .keystone:
+            throw APIError(
+                .internalServerError,
+                "auth_strategy = keystone is not available in this build yet; use noauth behind a trusted proxy"
+            )
+        }
+        let routes = RouteTable(router: router)
+        VersionController().addRoutes(to: routes)
+        UsersController(engine: engine).addRoutes(to: routes)
+        RulesController(engine: engine).addRoutes(to: routes)
+        PoliciesController(engine: engine).addRoutes(to: routes)
+        ResourcesController(engine: engine).addRoutes(to: routes)
+        EventsController(engine: engine).addRoutes(to: routes)
+        ConsumptionsController(engine: engine).addRoutes(to: routes)
+        return router
+    }
+}

@@ -1,0 +1,48 @@
+import BileanAPIModels
+package import BileanCore
+import Hummingbird
+
+/// `/v1/users`: accounts, their real-time balances, recharges and policies.
+package struct UsersController: Sendable {
+    let engine: any BillingEngine
+
+    /// Creates the controller.
+    package init(engine: any BillingEngine) {
+        self.engine = engine
+    }
+
+    /// Adds the routes.
+    package func addRoutes(to routes: RouteTable) {
+        routes.add("/users", [.get: self.list])
+        routes.add("/users/:id", [.get: self.show])
+        routes.add("/users/:id/action", [.post: self.action])
+    }
+
+    @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        try AccessPolicy.authorize(.usersIndex, try context.requireCredentials(), project: nil)
+        let parameters = try request.listParameters(.users)
+        let users = try await self.engine.listUsers(parameters.query)
+        return JSONResponse.ok("users", .array(users.map(\.apiBody)))
+    }
+
+    @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try context.pathID()
+        try AccessPolicy.authorize(.usersGet, try context.requireCredentials(), project: id)
+        return JSONResponse.ok("user", try await self.engine.user(id).apiBody)
+    }
+
+    @Sendable func action(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try context.pathID()
+        try AccessPolicy.authorize(.usersAction, try context.requireCredentials(), project: id)
+        var request = request
+        let action = try UserAction(body: try await request.jsonBody(context: context))
+        let user: User
+        switch action {
+        case .recharge(let value, let kind, let metadata):
+            user = try await self.engine.recharge(userID: id, value: value, kind: kind, metadata: metadata)
+        case .attachPolicy(let policyID):
+            user = try await self.engine.attachPolicy(userID: id, policyID: policyID)
+        }
+        return JSONResponse.ok("user", user.apiBody)
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+package import Hummingbird
+
+/// `auth_strategy = noauth`: trusts the `X-Project-Id` and `X-Roles` headers that keystonemiddleware would set;
+/// a request with neither is the cloud admin. Only for an API bound to loopback.
+package struct NoAuthMiddleware: RouterMiddleware {
+    package typealias Context = APIRequestContext
+
+    static let projectHeader = HTTPField.Name("X-Project-Id")!
+    static let rolesHeader = HTTPField.Name("X-Roles")!
+
+    /// Creates the middleware.
+    package init() {}
+
+    package func handle(
+        _ request: Request,
+        context: APIRequestContext,
+        next: (Request, APIRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        context.credentials = try Self.credentials(request.headers)
+        return try await next(request, context)
+    }
+
+    /// The credentials the headers claim.
+    /// - Throws: ``APIError`` 400 for a project id that is empty or longer than 255 characters.
+    static func credentials(_ headers: HTTPFields) throws -> Credentials {
+        let project = headers[Self.projectHeader]?.trimmingCharacters(in: .whitespaces)
+        let roleHeader = headers[values: Self.rolesHeader].joined(separator: ",")
+        let roles = Set(
+            roleHeader.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                .filter { !$0.isEmpty }
+        )
+        if project == nil && roles.isEmpty { return .administrator }
+        if let project, project.isEmpty || project.count > 255 {
+            throw APIError(.badRequest, "X-Project-Id must be 1 to 255 characters")
+        }
+        return Credentials(projectID: project, roles: roles)
+    }
+}

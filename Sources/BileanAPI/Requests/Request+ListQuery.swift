@@ -1,0 +1,113 @@
+package import BileanCore
+import Foundation
+package import Hummingbird
+
+/// The query parameters of a list request.
+package struct ListParameters: Sendable {
+    /// The paging, sorting and filters.
+    package var query: ListQuery
+    /// Parameters the endpoint reads itself (`user_id`, `summary`), by name.
+    package var extra: [String: String]
+}
+
+extension Request {
+    /// Reads `limit`, `marker`, `sort_keys` (repeated or comma-separated; `sort_key` too), `sort_dir`,
+    /// `show_deleted`, `start_time`, `end_time`, the endpoint's own parameters and the list's filters.
+    /// - Parameters:
+    ///   - keys: The list's sort keys and filters.
+    ///   - own: Parameters the endpoint reads itself.
+    ///   - window: Whether `start_time` / `end_time` apply.
+    /// - Returns: The validated query.
+    /// - Throws: ``BileanError`` (400) naming the bad parameter: an unknown one, a bad limit, sort key, direction,
+    ///   boolean or time.
+    package func listParameters(
+        _ keys: ListKeys,
+        own: Set<String> = [],
+        window: Bool = false
+    ) throws(BileanError) -> ListParameters {
+        var query = ListQuery()
+        var extra: [String: String] = [:]
+        for (name, value) in Self.formDecoded(self.uri.query ?? "") {
+            guard value.count <= 1024 else {
+                throw BileanError.invalid(name, "'\(name.prefix(64))' is longer than 1024 characters")
+            }
+            switch name {
+            case "limit":
+                guard let limit = Int(value), (1...ListQuery.maximumLimit).contains(limit) else {
+                    throw BileanError.invalid(
+                        "limit",
+                        "limit must be a whole number from 1 to \(ListQuery.maximumLimit)"
+                    )
+                }
+                query.limit = limit
+            case "marker":
+                query.marker = value
+            case "sort_keys", "sort_key":
+                query.sortKeys += value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            case "sort_dir":
+                guard let direction = ListQuery.Direction(rawValue: value.lowercased()) else {
+                    throw BileanError.invalid("sort_dir", "sort_dir must be asc or desc")
+                }
+                query.direction = direction
+            case "show_deleted":
+                query.showDeleted = try Self.boolean(value, name: "show_deleted")
+            case "start_time" where window:
+                query.start = try BillingTime(parsing: value, field: "start_time")
+            case "end_time" where window:
+                query.end = try BillingTime(parsing: value, field: "end_time")
+            default:
+                if own.contains(name) {
+                    extra[name] = value
+                } else {
+                    query.filters[name, default: []].append(value)
+                }
+            }
+        }
+        if let userID = extra["user_id"] {
+            guard !userID.isEmpty, userID.count <= 255 else {
+                throw BileanError.invalid("user_id", "user_id must be 1 to 255 characters")
+            }
+        }
+        try query.validate(sortable: keys.sortable, filterable: keys.filterable)
+        return ListParameters(query: query, extra: extra)
+    }
+
+    /// The pairs of a query string, decoded as a form: `+` is a space (the old client's urllib sends spaces so),
+    /// then `%XX` escapes. Text with a broken escape is kept as it was sent.
+    /// - Parameter query: The raw query, without `?`.
+    /// - Returns: The names and values, in order, repeated names kept.
+    package static func formDecoded(_ query: String) -> [(String, String)] {
+        func decode(_ text: Substring) -> String {
+            let spaced = text.replacingOccurrences(of: "+", with: " ")
+            return spaced.removingPercentEncoding ?? spaced
+        }
+        return query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    /// oslo's `bool_from_string`, strict: `true/false`, `1/0`, `yes/no`, `on/off`, any case (`True` from the
+    /// original client).
+    /// - Throws: ``BileanError`` (400) for anything else.
+    package static func boolean(_ value: String, name: String) throws(BileanError) -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on", "y", "t": return true
+        case "false", "0", "no", "off", "n", "f": return false
+        default: throw BileanError.invalid(name, "\(name) must be true or false")
+        }
+    }
+}
+
+extension APIRequestContext {
+    /// A path parameter, percent-decoded and checked to be an id of 1 to 255 characters.
+    /// - Throws: ``BileanError`` (400) for an empty or too long id.
+    package func pathID(_ name: String = "id") throws(BileanError) -> String {
+        let raw = self.parameters.get(name) ?? ""
+        let id = raw.removingPercentEncoding ?? raw
+        guard !id.isEmpty, id.count <= 255 else {
+            throw BileanError.invalid(name, "The id must be 1 to 255 characters")
+        }
+        return id
+    }
+}

@@ -1,0 +1,134 @@
+import BileanAPI
+package import BileanCore
+package import BileanEngine
+import BileanStore
+import Hummingbird
+package import Logging
+package import ServiceLifecycle
+import UnixSignals
+
+/// Wires the components of each role and runs them.
+package enum BileanServer {
+    /// A role that this build cannot run.
+    package struct RoleUnavailable: Error, CustomStringConvertible {
+        /// The role.
+        package var role: ServerRole
+        package var description: String { "bilean-server \(self.role.rawValue): \(self.role.unavailableReason ?? "")" }
+    }
+
+    /// Runs a role until SIGTERM or SIGINT, then drains in-flight requests and closes the database.
+    /// - Parameters:
+    ///   - role: What to run.
+    ///   - configuration: bilean.conf.
+    ///   - logger: The background logger.
+    /// - Throws: ``RoleUnavailable``, a database error at start, or what a service failed with.
+    package static func run(role: ServerRole, configuration: BileanConfiguration, logger: Logger) async throws {
+        guard role.unavailableReason == nil else { throw RoleUnavailable(role: role) }
+        for warning in configuration.warnings { logger.warning("\(warning)") }
+        logger.info(
+            "starting bilean-server",
+            metadata: [
+                "role": "\(role.rawValue)",
+                "database": "\(configuration.database.redacted)",
+                "auth_strategy": "\(configuration.api.authStrategy.rawValue)",
+            ]
+        )
+        try await Self.withEngine(configuration: configuration, logger: logger) { engine in
+            let services = try Self.buildServices(
+                role: role,
+                configuration: configuration,
+                engine: engine,
+                logger: logger
+            )
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: services.map {
+                        .init(
+                            service: $0,
+                            successTerminationBehavior: .gracefullyShutdownGroup,
+                            failureTerminationBehavior: .gracefullyShutdownGroup
+                        )
+                    },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            try await group.run()
+        }
+        logger.info("bilean-server stopped")
+    }
+
+    /// The services of a role, dependencies first (a `ServiceGroup` shuts them down in reverse order).
+    /// - Parameters:
+    ///   - role: The role.
+    ///   - configuration: bilean.conf.
+    ///   - engine: The billing engine the API calls.
+    ///   - logger: The background logger.
+    /// - Returns: The services.
+    /// - Throws: ``APIError`` when the configured authentication is not available.
+    package static func buildServices(
+        role: ServerRole,
+        configuration: BileanConfiguration,
+        engine: any BillingEngine,
+        logger: Logger
+    ) throws -> [any Service] {
+        let router = try APIRouter.make(engine: engine, configuration: configuration.api)
+        let host = configuration.bindHost
+        let application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: configuration.bindPort),
+                serverName: "bilean"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.bindPort
+                logger.info("Bilean API listening on http://\(host):\(port)")
+            },
+            logger: logger
+        )
+        return [application]
+    }
+
+    /// Opens the database (migrating it), runs `body` with an engine over it, then closes it.
+    /// - Parameters:
+    ///   - configuration: bilean.conf.
+    ///   - logger: The logger.
+    ///   - body: The work.
+    /// - Returns: What `body` returned.
+    /// - Throws: A store error at opening, or what `body` threw.
+    package static func withEngine<Result: Sendable>(
+        configuration: BileanConfiguration,
+        logger: Logger,
+        _ body: (Engine) async throws -> Result
+    ) async throws -> Result {
+        var engineConfiguration = Engine.Configuration()
+        engineConfiguration.priorNotifySeconds = Int64(configuration.priorNotifyHours) * 3600
+        switch configuration.database {
+        case .sqlite(let path):
+            let driver = try await SQLiteDriver.open(path: path, logger: logger)
+            let result: Result
+            do {
+                let store = try await SQLBillingStore.open(driver: driver, logger: logger)
+                result = try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
+            } catch {
+                await Self.close(driver, logger: logger)
+                throw error
+            }
+            try await driver.close()
+            return result
+        case .postgres(let url):
+            return try await PostgresDriver.withDriver(url: url, logger: logger) { driver in
+                let store = try await SQLBillingStore.open(driver: driver, logger: logger)
+                return try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
+            }
+        }
+    }
+
+    private static func close(_ driver: any SQLDriver, logger: Logger) async {
+        do {
+            try await driver.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+}

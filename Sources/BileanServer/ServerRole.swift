@@ -1,0 +1,28 @@
+/// What one `bilean-server` process runs.
+package enum ServerRole: String, Sendable, Hashable, CaseIterable {
+    /// Everything in one process, with in-process calls: the default.
+    case all
+    /// The REST API (with the engine in process until the engine RPC exists).
+    case api
+    /// The engine, serving RPC.
+    case engine
+    /// The per-user timed jobs.
+    case scheduler
+    /// The notification listener.
+    case notification
+
+    /// Why the role cannot run in this build, or `nil` when it can.
+    package var unavailableReason: String? {
+        switch self {
+        case .all, .api:
+            return nil
+        case .engine:
+            return "the engine role serves AMQP RPC, which is not available in this build yet; "
+                + "run `bilean-server all` (or `api`, which embeds the engine)"
+        case .scheduler:
+            return "the scheduler role is not available in this build yet; run `bilean-server all`"
+        case .notification:
+            return "the notification listener is not available in this build yet; run `bilean-server all`"
+        }
+    }
+}

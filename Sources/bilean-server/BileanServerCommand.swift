@@ -1,0 +1,63 @@
+import ArgumentParser
+import BileanServer
+import Foundation
+import Logging
+
+/// `bilean-server [all|api|engine|scheduler|notification] [--config-file PATH]`.
+@main
+struct BileanServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bilean-server",
+        abstract: "Bilean: real-time billing for OpenStack clouds.",
+        discussion: """
+            With no configuration file, `bilean-server` runs every component in one process (`all`): the REST API \
+            on http://127.0.0.1:8770 with auth_strategy = noauth, and an SQLite database in \
+            $XDG_DATA_HOME/bilean/bilean.sqlite (default ~/.local/share/bilean/bilean.sqlite). \
+            `--config-file` reads an oslo-style bilean.conf ([DEFAULT], [database], [bilean_api], …; see README.md). \
+            SIGTERM or SIGINT stops it gracefully: in-flight requests finish, then the database is closed. \
+            Logs go to stderr.
+
+            Roles: all (default), api (the REST API; it embeds the engine until the engine RPC exists), and \
+            engine, scheduler, notification (not available in this build yet).
+            """
+    )
+
+    @Argument(help: "What to run: all, api, engine, scheduler or notification.")
+    var role: String = ServerRole.all.rawValue
+
+    @Option(name: .customLong("config-file"), help: "The bilean.conf to read (none: built-in defaults).")
+    var configFile: String?
+
+    func run() async throws {
+        guard let role = ServerRole(rawValue: self.role) else {
+            let roles = ServerRole.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown role '\(self.role)' (one of: \(roles))")
+        }
+        let configuration: BileanConfiguration
+        do {
+            configuration = try self.configFile.map { try BileanConfiguration.load(path: $0) } ?? BileanConfiguration()
+        } catch {
+            Self.fail("bilean-server: configuration error: \(error)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.debug ? .debug : .info
+            return handler
+        }
+        let logger = Logger(label: "bilean")
+        do {
+            try await BileanServer.run(role: role, configuration: configuration, logger: logger)
+        } catch let error as BileanServer.RoleUnavailable {
+            Self.fail("\(error)")
+        } catch {
+            logger.critical("bilean-server failed", metadata: ["error": "\(String(reflecting: error))"])
+            throw ExitCode.failure
+        }
+    }
+
+    /// Prints a message to stderr and exits with status 1.
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(1)
+    }
+}

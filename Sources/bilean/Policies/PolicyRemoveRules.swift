@@ -1,0 +1,37 @@
+import ArgumentParser
+import BileanClient
+
+/// `bilean policy-remove-rules`.
+struct PolicyRemoveRules: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy-remove-rules",
+        abstract: "Remove rules from a billing policy.",
+        discussion: """
+            Repeat --rule for several rules. Prints the policy.
+            """
+    )
+
+    @Argument(help: "The policy id.")
+    var id: String
+
+    @Option(name: [.short, .long], help: ArgumentHelp("A rule id; repeat for several rules.", valueName: "id"))
+    var rule: [String] = []
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard !self.rule.isEmpty else { throw ValidationError("Give at least one --rule.") }
+    }
+
+    func run() async throws {
+        try await self.global.run { client in
+            try await PolicyRuleChange.run(
+                "remove_rules",
+                policyID: self.id,
+                ruleIDs: self.rule,
+                client: client,
+                global: self.global
+            )
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import BileanCore
+import HTTPTypes
+import Hummingbird
+import Testing
+
+@testable import BileanAPI
+
+/// A failure that is not a Bilean error and carries what must never reach a client.
+struct Boom: Error, CustomStringConvertible {
+    var description: String {
+        "SELECT password FROM users WHERE id = 'admin' -- at postgres://bilean:hunter2@db.internal:5432/bilean"
+    }
+}
+
+/// An engine whose every operation fails with `error`.
+struct FailingEngine: BillingEngine {
+    let error: any Error
+
+    func listUsers(_ query: ListQuery) async throws -> [User] { throw self.error }
+    func user(_ id: String) async throws -> User { throw self.error }
+    func createUser(id: String, name: String?, messageID: String?) async throws -> User { throw self.error }
+    func deleteUser(id: String, messageID: String?) async throws { throw self.error }
+    func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
+        throw self.error
+    }
+    func attachPolicy(userID: String, policyID: String) async throws -> User { throw self.error }
+    func settle(userID: String, at instant: BillingTime) async throws -> User { throw self.error }
+    func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule { throw self.error }
+    func rule(_ id: String) async throws -> Rule { throw self.error }
+    func listRules(_ query: ListQuery) async throws -> [Rule] { throw self.error }
+    func updateRule(_ id: String, _ update: RuleUpdate) async throws -> Rule { throw self.error }
+    func deleteRule(_ id: String) async throws { throw self.error }
+    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy {
+        throw self.error
+    }
+    func policy(_ id: String) async throws -> Policy { throw self.error }
+    func listPolicies(_ query: ListQuery) async throws -> [Policy] { throw self.error }
+    func updatePolicy(_ id: String, _ update: PolicyUpdate) async throws -> Policy { throw self.error }
+    func deletePolicy(_ id: String) async throws { throw self.error }
+    func addRules(policyID: String, ruleIDs: [String]) async throws -> Policy { throw self.error }
+    func removeRules(policyID: String, ruleIDs: [String]) async throws -> Policy { throw self.error }
+    func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome] { throw self.error }
+    func resource(_ id: String) async throws -> Resource { throw self.error }
+    func listResources(_ query: ListQuery) async throws -> [Resource] { throw self.error }
+    func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool {
+        throw self.error
+    }
+    func listEvents(_ query: ListQuery) async throws -> [Event] { throw self.error }
+    func listConsumptions(_ query: ListQuery) async throws -> [Consumption] { throw self.error }
+    func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] { throw self.error }
+}
+
+/// Internal failures: a 500 in the OpenStack format that tells the client nothing of the cause.
+@Suite("Internal errors")
+struct ErrorMiddlewareTests {
+    /// What the engine throws.
+    enum Failure: String, Sendable, CaseIterable {
+        /// A non-Bilean error, e.g. from a database driver.
+        case foreign
+        /// The engine's own internal error wrapping it.
+        case engineInternal
+
+        var error: any Error {
+            switch self {
+            case .foreign: return Boom()
+            case .engineInternal:
+                return BileanError(.internalError, "Internal error while running recharge", underlying: Boom())
+            }
+        }
+    }
+
+    static let requests: [(HTTPRequest.Method, String, String?)] = [
+        (.get, "/v1/users", nil),
+        (.get, "/users/proj-a", nil),
+        (.post, "/v1/users/proj-a/action", #"{"recharge": {"value": 1}}"#),
+        (.post, "/v1/rules", APITestHarness.novaRuleBody),
+        (.delete, "/v1/rules/r", nil),
+        (.get, "/v1/policies/p", nil),
+        (.get, "/v1/resources?user_id=proj-a", nil),
+        (.get, "/v1/events", nil),
+        (.get, "/v1/consumptions/statistics?summary=true", nil),
+    ]
+
+    @Test(arguments: Failure.allCases)
+    func aFailureIsAGeneric500(_ failure: Failure) async throws {
+        try await APITestHarness.withAPI(engine: FailingEngine(error: failure.error)) { api in
+            for (method, path, body) in Self.requests {
+                let response = try await api.send(method, path, body: body)
+                let rendered = expectOpenStackError(response, .internalServerError, type: "InternalError")
+                #expect(rendered.message == OpenStackErrorBody.internalErrorMessage, "\(method) \(path)")
+                for secret in ["SELECT", "password", "hunter2", "postgres", "db.internal", "Boom", "recharge"] {
+                    #expect(!response.text.contains(secret), "\(method) \(path) leaks '\(secret)': \(response.text)")
+                }
+            }
+        }
+    }
+
+    @Test func badInputIsStillA400BeforeTheEngineIsAsked() async throws {
+        try await APITestHarness.withAPI(engine: FailingEngine(error: Boom())) { api in
+            expectOpenStackError(
+                try await api.post("/v1/users/proj-a/action", #"{"recharge": {"value": -1}}"#),
+                .badRequest,
+                type: "InvalidInput"
+            )
+            expectOpenStackError(try await api.get("/v1/users?sort_keys=password"), .badRequest)
+        }
+    }
+}
