@@ -19,28 +19,16 @@ struct PolicyCreate: AsyncParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("A rule id; repeat for several rules.", valueName: "id"))
     var rule: [String] = []
 
-    @Option(
-        name: [.customShort("M"), .customLong("metadata")],
-        help: ArgumentHelp("Metadata as key=value pairs separated by ';'; may repeat.", valueName: "k=v;k2=v2")
-    )
-    var metadata: [String] = []
+    @OptionGroup var metadata: MetadataOptions
 
     @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        do {
-            _ = try KeyValueList.metadata(self.metadata)
-        } catch {
-            throw ValidationError(error.message)
-        }
-    }
 
     func run() async throws {
         try await self.global.run { client in
             let policy: [String: JSONValue] = [
                 "name": .string(self.name),
                 "rules": .array(self.rule.map(JSONValue.string)),
-                "metadata": try KeyValueList.metadata(self.metadata),
+                "metadata": try self.metadata.json(),
             ]
             let answer = try await client.post(["policies"], body: .object(["policy": .object(policy)]))
             self.global.printObject(try client.member(answer, key: "policy"))

@@ -19,11 +19,7 @@ struct PolicyUpdate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The new name.", valueName: "name"))
     var name: String?
 
-    @Option(
-        name: [.customShort("M"), .customLong("metadata")],
-        help: ArgumentHelp("The new metadata as key=value pairs separated by ';'; may repeat.", valueName: "k=v;k2=v2")
-    )
-    var metadata: [String] = []
+    @OptionGroup var metadata: MetadataOptions
 
     @Flag(
         name: .customLong("default"),
@@ -38,18 +34,13 @@ struct PolicyUpdate: AsyncParsableCommand {
         guard self.name != nil || !self.metadata.isEmpty || self.isDefault != nil else {
             throw ValidationError("Give at least one of --name, --metadata, --default, --no-default.")
         }
-        do {
-            _ = try KeyValueList.metadata(self.metadata)
-        } catch {
-            throw ValidationError(error.message)
-        }
     }
 
     func run() async throws {
         try await self.global.run { client in
             var policy: [String: JSONValue] = [:]
             if let name = self.name { policy["name"] = .string(name) }
-            if !self.metadata.isEmpty { policy["metadata"] = try KeyValueList.metadata(self.metadata) }
+            if !self.metadata.isEmpty { policy["metadata"] = try self.metadata.json() }
             if let isDefault = self.isDefault { policy["is_default"] = .bool(isDefault) }
             let answer = try await client.put(["policies", self.id], body: .object(["policy": .object(policy)]))
             self.global.printObject(try client.member(answer, key: "policy"))

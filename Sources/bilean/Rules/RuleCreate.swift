@@ -32,28 +32,16 @@ struct RuleCreate: AsyncParsableCommand {
     )
     var specFile: String
 
-    @Option(
-        name: [.customShort("M"), .customLong("metadata")],
-        help: ArgumentHelp("Metadata as key=value pairs separated by ';'; may repeat.", valueName: "k=v;k2=v2")
-    )
-    var metadata: [String] = []
+    @OptionGroup var metadata: MetadataOptions
 
     @OptionGroup var global: GlobalOptions
-
-    func validate() throws {
-        do {
-            _ = try KeyValueList.metadata(self.metadata)
-        } catch {
-            throw ValidationError(error.message)
-        }
-    }
 
     func run() async throws {
         try await self.global.run { client in
             let rule: [String: JSONValue] = [
                 "name": .string(self.name),
                 "spec": try RuleSpecFile.load(self.specFile),
-                "metadata": try KeyValueList.metadata(self.metadata),
+                "metadata": try self.metadata.json(),
             ]
             let answer = try await client.post(["rules"], body: .object(["rule": .object(rule)]))
             self.global.printObject(try client.member(answer, key: "rule"))

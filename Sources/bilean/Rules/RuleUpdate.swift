@@ -25,22 +25,13 @@ struct RuleUpdate: AsyncParsableCommand {
     )
     var specFile: String?
 
-    @Option(
-        name: [.customShort("M"), .customLong("metadata")],
-        help: ArgumentHelp("The new metadata as key=value pairs separated by ';'; may repeat.", valueName: "k=v;k2=v2")
-    )
-    var metadata: [String] = []
+    @OptionGroup var metadata: MetadataOptions
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         guard self.name != nil || self.specFile != nil || !self.metadata.isEmpty else {
             throw ValidationError("Give at least one of --name, --spec-file, --metadata.")
-        }
-        do {
-            _ = try KeyValueList.metadata(self.metadata)
-        } catch {
-            throw ValidationError(error.message)
         }
     }
 
@@ -49,7 +40,7 @@ struct RuleUpdate: AsyncParsableCommand {
             var rule: [String: JSONValue] = [:]
             if let name = self.name { rule["name"] = .string(name) }
             if let specFile = self.specFile { rule["spec"] = try RuleSpecFile.load(specFile) }
-            if !self.metadata.isEmpty { rule["metadata"] = try KeyValueList.metadata(self.metadata) }
+            if !self.metadata.isEmpty { rule["metadata"] = try self.metadata.json() }
             let answer = try await client.put(["rules", self.id], body: .object(["rule": .object(rule)]))
             self.global.printObject(try client.member(answer, key: "rule"))
         }
