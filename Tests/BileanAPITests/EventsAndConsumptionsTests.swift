@@ -147,4 +147,14 @@ struct EventsAndConsumptionsTests {
             #expect(try await rows("summary=false").count == 3)
         }
     }
+
+    @Test(arguments: ["limit=10", "marker=vm-1", "sort_keys=cost", "sort_dir=desc", "show_deleted=true"])
+    func statisticsAreNotPagedSoPagingParametersAreRefused(_ parameter: String) async throws {
+        try await APITestHarness.withAPI(.sqlite) { context in
+            let response = try await context.api.get("/v1/consumptions/statistics?user_id=proj-a&\(parameter)")
+            let error = expectOpenStackError(response, .badRequest, type: "InvalidInput")
+            let name = String(parameter.prefix { $0 != "=" })
+            #expect(error.message.contains("'\(name)'"), "\(error.message)")
+        }
+    }
 }

@@ -30,7 +30,12 @@ package struct ConsumptionsController: Sendable {
     }
 
     @Sendable func statistics(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let parameters = try request.listParameters(.statistics, own: ["user_id", "summary"], window: true)
+        let parameters = try request.listParameters(
+            .statistics,
+            own: ["user_id", "summary"],
+            window: true,
+            paging: false
+        )
         var query = parameters.query
         query.userID = try AccessPolicy.listScope(
             .consumptionsStatistics,

@@ -17,19 +17,25 @@ extension Request {
     ///   - keys: The list's sort keys and filters.
     ///   - own: Parameters the endpoint reads itself.
     ///   - window: Whether `start_time` / `end_time` apply.
+    ///   - paging: Whether the list pages and sorts (`limit`, `marker`, `sort_keys`, `sort_dir`, `show_deleted`);
+    ///     when not, those parameters are unknown ones (a 400), never silently ignored.
     /// - Returns: The validated query.
     /// - Throws: ``BileanError`` (400) naming the bad parameter: an unknown one, a bad limit, sort key, direction,
     ///   boolean or time.
     package func listParameters(
         _ keys: ListKeys,
         own: Set<String> = [],
-        window: Bool = false
+        window: Bool = false,
+        paging: Bool = true
     ) throws(BileanError) -> ListParameters {
         var query = ListQuery()
         var extra: [String: String] = [:]
         for (name, value) in Self.formDecoded(self.uri.query ?? "") {
             guard value.count <= 1024 else {
                 throw BileanError.invalid(name, "'\(name.prefix(64))' is longer than 1024 characters")
+            }
+            if !paging && ["limit", "marker", "sort_keys", "sort_key", "sort_dir", "show_deleted"].contains(name) {
+                throw BileanError.invalid(name, "'\(name)' does not apply here: this answer is not paged or sorted")
             }
             switch name {
             case "limit":
