@@ -56,6 +56,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The AMQP 0-9-1 client on SwiftNIO (RabbitMQ's extensions included). No dependency on Bilean's modules.
+        .target(
+            name: "AMQP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The v1 JSON bodies, shared by the API and the client: amounts as exact decimal strings.
         .target(
             name: "BileanAPIModels",
@@ -164,6 +173,16 @@ let package = Package(
                 "BileanEngine",
                 "BileanTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AMQPTests",
+            dependencies: [
+                "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

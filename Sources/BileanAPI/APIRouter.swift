@@ -24,7 +24,7 @@ package enum APIRouter {
         case .keystone:
             throw APIError(
                 .internalServerError,
-                "auth_strategy = keystone is not available in this build yet; use noauth behind a trusted proxy"
+                "auth_strategy = keystone is not available in this build yet"
             )
         }
         let routes = RouteTable(router: router)

@@ -66,6 +66,12 @@ package struct BodyObject: Sendable {
                     "'\(self.field(key))' must be 1 to \(maximumLength) characters"
                 )
             }
+            guard !text.containsControlCharacters, !text.allSatisfy(\.isWhitespace) else {
+                throw BileanError.invalid(
+                    self.field(key),
+                    "'\(self.field(key))' must not be blank or hold control characters"
+                )
+            }
             return text
         case .bool, .number, .array, .object:
             throw self.wrongType(key, "a string")
@@ -101,7 +107,9 @@ package struct BodyObject: Sendable {
             }
             var ids: [String] = []
             for (index, element) in elements.enumerated() {
-                guard case .string(let id) = element, !id.isEmpty, id.count <= 255 else {
+                guard case .string(let id) = element, !id.isEmpty, id.count <= 255, !id.containsControlCharacters,
+                    !id.allSatisfy(\.isWhitespace)
+                else {
                     throw BileanError.invalid(
                         "\(self.field(key))[\(index)]",
                         "'\(self.field(key))[\(index)]' must be an id (a string of 1 to 255 characters)"
@@ -139,6 +147,15 @@ package struct BodyObject: Sendable {
         case .none, .null:
             throw BileanError.invalid(self.field(key), "'\(self.field(key))' is required")
         case .number(let text), .string(let text):
+            // Money keeps 12 decimal places; an amount with more would be rounded, so it is refused instead.
+            if let dot = text.firstIndex(of: "."),
+                text[text.index(after: dot)...].reversed().drop(while: { $0 == "0" }).count > Money.scale
+            {
+                throw BileanError.invalid(
+                    self.field(key),
+                    "'\(self.field(key))' has more than \(Money.scale) decimal places"
+                )
+            }
             return try Money(parsing: text, field: self.field(key))
         case .bool, .array, .object:
             throw self.wrongType(key, "a number")

@@ -82,12 +82,18 @@ package struct Engine: BillingEngine {
         guard !id.isEmpty, id.count <= 255 else {
             throw BileanError.invalid(field, "\(field) must be 1 to 255 characters")
         }
+        guard !id.containsControlCharacters, !id.allSatisfy(\.isWhitespace) else {
+            throw BileanError.invalid(field, "\(field) must not be blank or hold control characters")
+        }
     }
 
     /// Checks a name.
     static func checkName(_ name: String, field: String = "name") throws(BileanError) {
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 255 else {
             throw BileanError.invalid(field, "\(field) must be 1 to 255 characters")
+        }
+        guard !name.containsControlCharacters else {
+            throw BileanError.invalid(field, "\(field) must not hold control characters")
         }
     }
 

@@ -25,6 +25,12 @@ package enum BileanServer {
     package static func run(role: ServerRole, configuration: BileanConfiguration, logger: Logger) async throws {
         guard role.unavailableReason == nil else { throw RoleUnavailable(role: role) }
         for warning in configuration.warnings { logger.warning("\(warning)") }
+        if configuration.api.authStrategy == .noauth && !Self.isLoopback(configuration.bindHost) {
+            logger.warning(
+                "auth_strategy = noauth on a non-loopback address: anyone who can reach it is the cloud admin",
+                metadata: ["bind_host": "\(configuration.bindHost)"]
+            )
+        }
         logger.info(
             "starting bilean-server",
             metadata: [
@@ -40,19 +46,21 @@ package enum BileanServer {
                 engine: engine,
                 logger: logger
             )
-            let group = ServiceGroup(
-                configuration: ServiceGroupConfiguration(
-                    services: services.map {
-                        .init(
-                            service: $0,
-                            successTerminationBehavior: .gracefullyShutdownGroup,
-                            failureTerminationBehavior: .gracefullyShutdownGroup
-                        )
-                    },
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: services.map {
+                    .init(
+                        service: $0,
+                        successTerminationBehavior: .gracefullyShutdownGroup,
+                        failureTerminationBehavior: .gracefullyShutdownGroup
+                    )
+                },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
             )
+            // Requests in flight get this long to finish after SIGTERM; a client that stalls mid-request does
+            // not keep the server up for longer.
+            groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
+            let group = ServiceGroup(configuration: groupConfiguration)
             try await group.run()
         }
         logger.info("bilean-server stopped")
@@ -76,6 +84,8 @@ package enum BileanServer {
         let host = configuration.bindHost
         let application = Application(
             router: router,
+            // An idle or stalled connection is closed after a minute, so that they cannot pile up.
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: configuration.bindPort),
                 serverName: "bilean"
@@ -122,6 +132,14 @@ package enum BileanServer {
                 return try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
             }
         }
+    }
+
+    /// How long SIGTERM waits for requests in flight.
+    static let gracefulShutdownSeconds: Int64 = 30
+
+    /// Whether a bind address only accepts local connections.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     private static func close(_ driver: any SQLDriver, logger: Logger) async {

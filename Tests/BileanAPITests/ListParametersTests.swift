@@ -3,6 +3,7 @@ import BileanEngine
 import BileanTestSupport
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Testing
 
 @testable import BileanAPI
@@ -32,7 +33,10 @@ struct ListParametersTests {
             #expect(try await api.list("/v1/users", "users").count == 100)
             #expect(try await api.list("/v1/users?limit=1000", "users").count == 101)
             #expect(try await api.list("/v1/users?limit=7", "users").count == 7)
-            for bad in ["1001", "0", "-1", "abc", "", "1.5", "99999999999999999999"] {
+            // Above the maximum is a page of the maximum, as OpenStack services answer (the old client asks so).
+            #expect(try await api.list("/v1/users?limit=1001", "users").count == 101)
+            #expect(try await api.list("/v1/users?limit=50000", "users").count == 101)
+            for bad in ["0", "-1", "abc", "", "1.5", "99999999999999999999"] {
                 let error = expectOpenStackError(try await api.get("/v1/users?limit=\(bad)"), .badRequest)
                 #expect(error.message.contains("limit"), "limit=\(bad): \(error.message)")
             }
@@ -316,5 +320,14 @@ extension String {
     /// The text left-padded with zeros to `width` characters.
     func leftPadded(_ width: Int) -> String {
         String(repeating: "0", count: max(0, width - self.count)) + self
+    }
+
+    @Test(arguments: ["1001", "50000"])
+    func aLimitAboveTheMaximumIsCappedAtTheMaximum(_ limit: String) throws {
+        let request = Request(
+            head: HTTPRequest(method: .get, scheme: "http", authority: "bilean", path: "/v1/users?limit=\(limit)"),
+            body: RequestBody(buffer: ByteBuffer())
+        )
+        #expect(try request.listParameters(.users).query.limit == ListQuery.maximumLimit)
     }
 }

@@ -32,7 +32,9 @@ package struct NoAuthMiddleware: RouterMiddleware {
             roleHeader.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 .filter { !$0.isEmpty }
         )
-        if project == nil && roles.isEmpty { return .administrator }
+        // Only a request with neither header is the admin: a header that is present but empty (an unscoped token
+        // behind keystonemiddleware) grants nothing.
+        if headers[Self.projectHeader] == nil && headers[Self.rolesHeader] == nil { return .administrator }
         if let project, project.isEmpty || project.count > 255 {
             throw APIError(.badRequest, "X-Project-Id must be 1 to 255 characters")
         }

@@ -39,13 +39,12 @@ extension Request {
             }
             switch name {
             case "limit":
-                guard let limit = Int(value), (1...ListQuery.maximumLimit).contains(limit) else {
-                    throw BileanError.invalid(
-                        "limit",
-                        "limit must be a whole number from 1 to \(ListQuery.maximumLimit)"
-                    )
+                // Above the maximum, a page of the maximum (as OpenStack services answer): the original client
+                // asks for `limit=N` and follows up with the rest.
+                guard let limit = Int(value), limit >= 1 else {
+                    throw BileanError.invalid("limit", "limit must be a whole number of at least 1")
                 }
-                query.limit = limit
+                query.limit = min(limit, ListQuery.maximumLimit)
             case "marker":
                 query.marker = value
             case "sort_keys", "sort_key":
@@ -69,9 +68,13 @@ extension Request {
                 }
             }
         }
-        if let userID = extra["user_id"] {
-            guard !userID.isEmpty, userID.count <= 255 else {
-                throw BileanError.invalid("user_id", "user_id must be 1 to 255 characters")
+        for (name, value) in [("user_id", extra["user_id"]), ("marker", query.marker)] {
+            guard let value else { continue }
+            guard !value.isEmpty, value.count <= 255, !value.containsControlCharacters else {
+                throw BileanError.invalid(
+                    name,
+                    "\(name) must be an id of 1 to 255 characters without control characters"
+                )
             }
         }
         try query.validate(sortable: keys.sortable, filterable: keys.filterable)
@@ -111,8 +114,8 @@ extension APIRequestContext {
     package func pathID(_ name: String = "id") throws(BileanError) -> String {
         let raw = self.parameters.get(name) ?? ""
         let id = raw.removingPercentEncoding ?? raw
-        guard !id.isEmpty, id.count <= 255 else {
-            throw BileanError.invalid(name, "The id must be 1 to 255 characters")
+        guard !id.isEmpty, id.count <= 255, !id.containsControlCharacters, !id.allSatisfy(\.isWhitespace) else {
+            throw BileanError.invalid(name, "The id must be 1 to 255 characters, not blank, without control characters")
         }
         return id
     }

@@ -50,7 +50,11 @@ struct SQLStoreTransaction: StoreTransaction {
     /// Runs a list query after checking that its marker exists.
     func list(_ spec: TableSpec, _ query: ListQuery, extra: [SQLStatement] = []) async throws -> [SQLRow] {
         if let marker = query.marker {
-            let found = try await self.query("SELECT id FROM \(unsafeRaw: spec.table) WHERE id = \(marker)")
+            // Scoped to the query's user: another project's id is "not an id of this list", exactly like an
+            // unknown one, so markers cannot probe other projects.
+            var lookup: SQLStatement = "SELECT id FROM \(unsafeRaw: spec.table) WHERE id = \(marker)"
+            if let userID = query.userID { lookup = "\(lookup) AND user_id = \(userID)" }
+            let found = try await self.query(lookup)
             guard !found.isEmpty else {
                 throw BileanError.invalid("marker", "Marker '\(marker)' is not an id of this list")
             }
