@@ -32,7 +32,10 @@ package enum OutputFormatter {
         let keys = members.keys.sorted()
         switch format {
         case .table:
-            return self.table(header: ["Property", "Value"], rows: keys.map { [$0, self.cell(members[$0])] })
+            return self.table(
+                header: ["Property", "Value"],
+                rows: keys.map { [self.printable($0), self.cell(members[$0])] }
+            )
         case .json:
             return JSONWriter.pretty(object) + "\n"
         case .value:
@@ -47,9 +50,28 @@ package enum OutputFormatter {
         switch value {
         case .none, .null: return ""
         case .bool(let flag): return flag ? "true" : "false"
-        case .number(let text), .string(let text): return text
+        case .number(let text), .string(let text): return self.printable(text)
         case .array, .object: return value.map(JSONWriter.compact) ?? ""
         }
+    }
+
+    /// The text with control characters other than line breaks shown as `\u{XX}`, so that a value from the
+    /// server can never drive the terminal (escape sequences, carriage returns, bells).
+    /// - Parameter text: The text.
+    /// - Returns: The printable text.
+    package static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+            return text
+        }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control && scalar != "\n" {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// An ASCII table with a border, a header row and left-aligned cells, as PrettyTable draws it for the

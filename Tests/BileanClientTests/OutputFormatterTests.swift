@@ -153,4 +153,13 @@ struct OutputFormatterTests {
         #expect(OutputFormatter.cell(.string("é ü")) == "é ü")
         #expect(OutputFormatter.cell(.object(["k": .string("/")])) == #"{"k":"/"}"#)
     }
+
+    @Test func controlCharactersFromTheServerNeverReachTheTerminal() {
+        let hostile = JSONValue.object(["na\u{1B}me": .string("x\u{1B}[2J\ry\u{07}"), "ok": .string("a\nb")])
+        let text = OutputFormatter.object(hostile, format: .table)
+        #expect(!text.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\r" || $0 == "\u{07}" })
+        #expect(text.contains(#"x\u{1B}[2J\u{D}y\u{7}"#))
+        #expect(text.contains(#"na\u{1B}me"#))
+        #expect(OutputFormatter.cell(.string("a\nb")) == "a\nb")
+    }
 }

@@ -35,7 +35,7 @@ extension Request {
         do {
             value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
         } catch {
-            throw BileanError.invalid("body", "The request body is not valid JSON")
+            throw BileanError.invalid("body", "The request body is not valid JSON, or holds a number out of range")
         }
         guard value.objectValue != nil else {
             throw BileanError.invalid("body", "The request body must be a JSON object, not \(value.typeName)")
