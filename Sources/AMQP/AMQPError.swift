@@ -20,6 +20,15 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
             case stringTooLong
             case nestingTooDeep
             case invalidURL
+            case connectionClosed
+            case connectionLost
+            case channelClosed
+            case deadPeer
+            case authenticationFailed
+            case unsupportedMechanism
+            case protocolVersionMismatch
+            case unexpectedFrame
+            case channelLimitReached
         }
 
         private let base: Base
@@ -53,6 +62,29 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
         public static let nestingTooDeep = Self(.nestingTooDeep)
         /// A connection URL is malformed (the message never repeats its password).
         public static let invalidURL = Self(.invalidURL)
+        /// The connection was closed with `connection.close`: by the broker (``AMQPError/replyCode`` says why, e.g.
+        /// 320 CONNECTION_FORCED or 530 NOT_ALLOWED), or by this client (200 REPLY_SUCCESS).
+        public static let connectionClosed = Self(.connectionClosed)
+        /// The connection ended without `connection.close`: end of file or an I/O error (see
+        /// ``AMQPError/underlying``).
+        public static let connectionLost = Self(.connectionLost)
+        /// The channel was closed with `channel.close`: by the broker (``AMQPError/replyCode`` says why, e.g.
+        /// 406 PRECONDITION_FAILED or 404 NOT_FOUND; the connection lives on), or by this client (200 REPLY_SUCCESS).
+        public static let channelClosed = Self(.channelClosed)
+        /// Nothing was received from the broker for two heartbeat intervals: the connection was closed.
+        public static let deadPeer = Self(.deadPeer)
+        /// The broker refused the credentials or the virtual host during the handshake (a `connection.close` with
+        /// 403 ACCESS_REFUSED, or 530 NOT_ALLOWED for the virtual host).
+        public static let authenticationFailed = Self(.authenticationFailed)
+        /// The broker does not offer the PLAIN mechanism, or asked for a challenge (`connection.secure`).
+        public static let unsupportedMechanism = Self(.unsupportedMechanism)
+        /// The broker does not speak AMQP 0-9-1.
+        public static let protocolVersionMismatch = Self(.protocolVersionMismatch)
+        /// The broker sent a frame or method that is not valid where it came: this client closed the connection with
+        /// the ``AMQPError/replyCode`` it sent (505 UNEXPECTED_FRAME, 503 COMMAND_INVALID, 504 CHANNEL_ERROR).
+        public static let unexpectedFrame = Self(.unexpectedFrame)
+        /// Every channel number up to the negotiated `channel_max` is in use.
+        public static let channelLimitReached = Self(.channelLimitReached)
 
         /// The code's name, e.g. `frameTooLarge`.
         public var description: String {
@@ -69,6 +101,15 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
             case .stringTooLong: "stringTooLong"
             case .nestingTooDeep: "nestingTooDeep"
             case .invalidURL: "invalidURL"
+            case .connectionClosed: "connectionClosed"
+            case .connectionLost: "connectionLost"
+            case .channelClosed: "channelClosed"
+            case .deadPeer: "deadPeer"
+            case .authenticationFailed: "authenticationFailed"
+            case .unsupportedMechanism: "unsupportedMechanism"
+            case .protocolVersionMismatch: "protocolVersionMismatch"
+            case .unexpectedFrame: "unexpectedFrame"
+            case .channelLimitReached: "channelLimitReached"
             }
         }
     }
@@ -91,6 +132,12 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
     public var offendingByte: UInt8?
     /// The offending size: a declared frame size, a string length.
     public var size: UInt64?
+    /// The reply code of the `connection.close` or `channel.close` behind this error: the broker's, or the one this
+    /// client sent.
+    public var replyCode: AMQPReplyCode?
+    /// The reply text of that close, as the broker sent it (it may name exchanges and queues, so it is only in
+    /// `debugDescription`).
+    public var replyText: String?
     /// The error that caused this one, if any.
     public var underlying: (any Error)?
 
@@ -131,6 +178,8 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
         if let offset = self.offset { parts.append("offset: \(offset)") }
         if let byte = self.offendingByte { parts.append("offendingByte: \(byte)") }
         if let size = self.size { parts.append("size: \(size)") }
+        if let replyCode = self.replyCode { parts.append("replyCode: \(replyCode)") }
+        if let replyText = self.replyText { parts.append("replyText: \(replyText)") }
         if let underlying = self.underlying { parts.append("underlying: \(String(reflecting: underlying))") }
         return "AMQPError(\(parts.joined(separator: ", ")))"
     }
