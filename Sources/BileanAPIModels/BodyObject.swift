@@ -107,9 +107,7 @@ package struct BodyObject: Sendable {
             }
             var ids: [String] = []
             for (index, element) in elements.enumerated() {
-                guard case .string(let id) = element, !id.isEmpty, id.count <= 255, !id.containsControlCharacters,
-                    !id.allSatisfy(\.isWhitespace)
-                else {
+                guard case .string(let id) = element, id.isAcceptableID else {
                     throw BileanError.invalid(
                         "\(self.field(key))[\(index)]",
                         "'\(self.field(key))[\(index)]' must be an id (a string of 1 to 255 characters)"

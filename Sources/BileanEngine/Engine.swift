@@ -79,11 +79,11 @@ package struct Engine: BillingEngine {
 
     /// Checks an id from outside (user, rule, policy, resource).
     static func checkID(_ id: String, field: String) throws(BileanError) {
-        guard !id.isEmpty, id.count <= 255 else {
-            throw BileanError.invalid(field, "\(field) must be 1 to 255 characters")
-        }
-        guard !id.containsControlCharacters, !id.allSatisfy(\.isWhitespace) else {
-            throw BileanError.invalid(field, "\(field) must not be blank or hold control characters")
+        guard id.isAcceptableID else {
+            throw BileanError.invalid(
+                field,
+                "\(field) must be 1 to 255 characters, not blank, without control characters"
+            )
         }
     }
 

@@ -70,7 +70,7 @@ extension Request {
         }
         for (name, value) in [("user_id", extra["user_id"]), ("marker", query.marker)] {
             guard let value else { continue }
-            guard !value.isEmpty, value.count <= 255, !value.containsControlCharacters else {
+            guard value.isAcceptableID else {
                 throw BileanError.invalid(
                     name,
                     "\(name) must be an id of 1 to 255 characters without control characters"
@@ -114,7 +114,7 @@ extension APIRequestContext {
     package func pathID(_ name: String = "id") throws(BileanError) -> String {
         let raw = self.parameters.get(name) ?? ""
         let id = raw.removingPercentEncoding ?? raw
-        guard !id.isEmpty, id.count <= 255, !id.containsControlCharacters, !id.allSatisfy(\.isWhitespace) else {
+        guard id.isAcceptableID else {
             throw BileanError.invalid(name, "The id must be 1 to 255 characters, not blank, without control characters")
         }
         return id

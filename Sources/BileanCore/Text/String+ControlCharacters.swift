@@ -4,4 +4,10 @@ extension StringProtocol {
     package var containsControlCharacters: Bool {
         self.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
+
+    /// Whether the text may be an id (of a project, resource, rule, policy, or a list marker): 1 to 255
+    /// characters, not blank, without control characters. The one rule for ids, wherever they come from.
+    package var isAcceptableID: Bool {
+        !self.isEmpty && self.count <= 255 && !self.containsControlCharacters && !self.allSatisfy(\.isWhitespace)
+    }
 }
