@@ -29,6 +29,10 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
             case protocolVersionMismatch
             case unexpectedFrame
             case channelLimitReached
+            case publishNacked
+            case consumerCancelled
+            case connectTimeout
+            case invalidArgument
         }
 
         private let base: Base
@@ -85,6 +89,15 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
         public static let unexpectedFrame = Self(.unexpectedFrame)
         /// Every channel number up to the negotiated `channel_max` is in use.
         public static let channelLimitReached = Self(.channelLimitReached)
+        /// Publisher confirms: the broker answered a publish with `basic.nack` (it could not take responsibility for
+        /// the message, e.g. an internal error in a queue process). The message may not have been routed.
+        public static let publishNacked = Self(.publishNacked)
+        /// The broker cancelled a consumer (consumer cancel notification): its queue was deleted, or its node failed.
+        public static let consumerCancelled = Self(.consumerCancelled)
+        /// No broker of the URL could be reached, or none finished the handshake, within the connect timeout.
+        public static let connectTimeout = Self(.connectTimeout)
+        /// An argument of a call is not valid (e.g. a name longer than 255 bytes): nothing was sent.
+        public static let invalidArgument = Self(.invalidArgument)
 
         /// The code's name, e.g. `frameTooLarge`.
         public var description: String {
@@ -110,6 +123,10 @@ public struct AMQPError: Error, Sendable, CustomStringConvertible, CustomDebugSt
             case .protocolVersionMismatch: "protocolVersionMismatch"
             case .unexpectedFrame: "unexpectedFrame"
             case .channelLimitReached: "channelLimitReached"
+            case .publishNacked: "publishNacked"
+            case .consumerCancelled: "consumerCancelled"
+            case .connectTimeout: "connectTimeout"
+            case .invalidArgument: "invalidArgument"
             }
         }
     }

@@ -4,12 +4,6 @@ import NIOCore
 import NIOPosix
 import Testing
 
-/// The broker that scripts/test starts: unset locally means skip, but under `CI=true` it is required.
-enum TestBroker {
-    static var url: String? { ProcessInfo.processInfo.environment["BILEAN_TEST_RABBITMQ_URL"] }
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-}
-
 /// The codec against a real RabbitMQ (started by scripts/test): a handshake, a publish split into body frames and
 /// read back with basic.get, and a channel error that leaves the connection usable. There is no client yet; these
 /// tests speak frames directly, so that every byte we encode is checked by the broker and every byte it sends is

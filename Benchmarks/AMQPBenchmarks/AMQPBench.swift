@@ -1,0 +1,105 @@
+import AMQP
+import Foundation
+import Logging
+import NIOCore
+
+/// `amqp-bench --url URL --count N --size B --prefetch P [--window W]`: our client's side of scripts/bench-amqp.
+///
+/// On a fresh exclusive, non-durable queue (as the pika side does): publishes N messages of B bytes with publisher
+/// confirms (up to W unconfirmed, default 1000), then consumes them with one ack per message at prefetch P, checking
+/// the count. Prints `{"publish_per_s": x, "consume_per_s": y}`: publish from the first publish to the last
+/// confirmation, consume from the first delivery to the last ack written.
+@main
+struct AMQPBench {
+    static func main() async throws {
+        var options: [String: String] = [:]
+        var arguments = CommandLine.arguments.dropFirst()
+        while let name = arguments.popFirst() {
+            guard name.hasPrefix("--"), let value = arguments.popFirst() else {
+                FileHandle.standardError.write(Data("usage: amqp-bench --url URL --count N --size B --prefetch P\n".utf8))
+                exit(2)
+            }
+            options[String(name.dropFirst(2))] = value
+        }
+        let url = try AMQPURL(options["url"] ?? "amqp://guest:guest@127.0.0.1:5672/")
+        let count = Int(options["count"] ?? "") ?? 100_000
+        let size = Int(options["size"] ?? "") ?? 1024
+        let prefetch = UInt16(options["prefetch"] ?? "") ?? 500
+        let window = Int(options["window"] ?? "") ?? 1000
+
+        var logger = Logger(label: "amqp-bench")
+        logger.logLevel = .warning
+        let connection = try await AMQPConnection.connect(
+            configuration: AMQPConnectionConfiguration(url: url, connectionName: "amqp-bench"),
+            logger: logger
+        )
+        let channel = try await connection.openChannel()
+        let queue = try await channel.queueDeclare("", exclusive: true).name
+        try await channel.confirmSelect()
+        let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
+
+        let publishStart = ContinuousClock.now
+        var pending = Deque<AMQPPublishReceipt>()
+        for _ in 0..<count {
+            pending.append(try await channel.publish(body, routingKey: queue))
+            if pending.count >= window, let oldest = pending.popFirst() {
+                try await oldest.confirmed()
+            }
+        }
+        while let receipt = pending.popFirst() {
+            try await receipt.confirmed()
+        }
+        let publishTime = ContinuousClock.now - publishStart
+
+        let consumerChannel = try await connection.openChannel()
+        try await consumerChannel.qos(prefetchCount: prefetch)
+        let consumer = try await consumerChannel.consume(queue: queue)
+        var received = 0
+        var consumeStart: ContinuousClock.Instant?
+        for try await delivery in consumer {
+            if consumeStart == nil { consumeStart = .now }
+            guard delivery.body.readableBytes == size else {
+                FileHandle.standardError.write(Data("amqp-bench: a body of the wrong size\n".utf8))
+                exit(1)
+            }
+            try await delivery.ack()
+            received += 1
+            if received == count { break }
+        }
+        let consumeTime = ContinuousClock.now - (consumeStart ?? .now)
+        try await connection.close()
+        guard received == count else {
+            FileHandle.standardError.write(Data("amqp-bench: received \(received) of \(count)\n".utf8))
+            exit(1)
+        }
+        func rate(_ duration: Duration) -> Int {
+            let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            return seconds > 0 ? Int((Double(count) / seconds).rounded()) : 0
+        }
+        print("{\"publish_per_s\": \(rate(publishTime)), \"consume_per_s\": \(rate(consumeTime))}")
+    }
+}
+
+/// A minimal FIFO for the receipts in flight.
+struct Deque<Element> {
+    private var items: [Element] = []
+    private var head = 0
+
+    var count: Int { self.items.count - self.head }
+
+    mutating func append(_ item: Element) {
+        self.items.append(item)
+    }
+
+    mutating func popFirst() -> Element? {
+        guard self.head < self.items.count else { return nil }
+        defer {
+            self.head += 1
+            if self.head > 4096 && self.head * 2 > self.items.count {
+                self.items.removeFirst(self.head)
+                self.head = 0
+            }
+        }
+        return self.items[self.head]
+    }
+}
