@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import NIOCore
+import NIOSSL
 import Testing
 
 /// The client against the real RabbitMQ that scripts/test starts: every operation of the API, with the broker's real
@@ -403,5 +404,40 @@ struct AMQPClientTests {
                 try await group.waitForAll()
             }
         }
+    }
+
+    /// `amqps://` against the broker's TLS listener (scripts/rabbitmq-test-server makes a throw-away CA): with the CA
+    /// trusted the handshake completes and messages flow; with the system's roots the certificate is refused.
+    @Test(.enabled(if: TestBroker.environment["BILEAN_TEST_RABBITMQ_TLS_URL"] != nil || TestBroker.isCI))
+    func tlsConnectionVerifiesTheBrokerCertificate() async throws {
+        let url = try AMQPURL(
+            try #require(TestBroker.environment["BILEAN_TEST_RABBITMQ_TLS_URL"], "scripts/test sets it when CI=true")
+        )
+        #expect(url.tls)
+        let caFile = try #require(TestBroker.environment["BILEAN_TEST_RABBITMQ_CA"])
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file(caFile)
+        let connection = try await AMQPConnection.connect(
+            configuration: AMQPConnectionConfiguration(url: url, tls: tls),
+            logger: TestBroker.logger
+        )
+        let channel = try await connection.openChannel()
+        let queue = try await channel.queueDeclare("", exclusive: true)
+        try await channel.confirmSelect()
+        var body = ByteBuffer()
+        body.writeRepeatingByte(UInt8(ascii: "t"), count: 300_000)
+        try await channel.publish(body, routingKey: queue.name).confirmed()
+        let message = try #require(try await channel.get(queue: queue.name, noAck: true))
+        #expect(message.body == body)
+        try await connection.close()
+
+        let refused = await #expect(throws: AMQPError.self) {
+            _ = try await AMQPConnection.connect(
+                configuration: AMQPConnectionConfiguration(url: url),
+                logger: TestBroker.logger
+            )
+        }
+        #expect(refused?.code == .connectionLost)
+        #expect(refused?.underlying is NIOSSLError)
     }
 }

@@ -72,9 +72,11 @@ public final class AMQPConnection: Sendable {
                 )
             } catch {
                 lastError = error
-                logger.warning(
+                // With one broker the caller reports the error; with several, each failover is worth a warning.
+                logger.log(
+                    level: configuration.url.hosts.count > 1 ? .warning : .debug,
                     "cannot connect to the AMQP broker",
-                    metadata: ["host": "\(host.host):\(host.port)", "error": "\(error)"]
+                    metadata: ["host": "\(host.host):\(host.port)", "error": "\(String(reflecting: error))"]
                 )
             }
         }
