@@ -55,7 +55,8 @@ pika-bench --count N --size B --prefetch P [--window W] [--persistent]
     the first delivery to the last ack written to the socket. Every message must be confirmed (no nack) and
     delivered with its body, and the queue must be empty at the end. Messages are transient in a
     non-durable queue unless --persistent (durable queue, delivery_mode 2). Output
-    {"blocking": {"publish_per_s": x, "consume_per_s": y}, "async": {"publish_per_s": x, "consume_per_s": y}}
+    {"blocking": {"publish_per_s": x, "consume_per_s": y, "publish_cpu_us": a, "consume_cpu_us": b}, "async": {…}}
+    (the *_cpu_us figures: this process's CPU time, user + system, per message during the phase)
 """
 
 import argparse
@@ -277,22 +278,22 @@ class BlockingBench:
             channel = connection.channel()
             channel.confirm_delivery()
             queue = channel.queue_declare(queue="", durable=self.durable, exclusive=True).method.queue
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(self.count):
                 channel.basic_publish("", queue, self.body, self.properties)  # raises NackError on a nack
-            publish_s = time.perf_counter() - start
+            publish_s, publish_cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
-            state = {"received": 0, "first": None, "last": None, "bad": 0}
+            state = {"received": 0, "first": None, "last": None, "bad": 0, "cpu_first": None, "cpu_last": None}
 
             def on_message(channel, method, _properties, body):
                 if state["first"] is None:
-                    state["first"] = time.perf_counter()
+                    state["first"], state["cpu_first"] = time.perf_counter(), time.process_time()
                 if body != self.body:
                     state["bad"] += 1
                 channel.basic_ack(method.delivery_tag)  # written to the socket before it returns
                 state["received"] += 1
                 if state["received"] == self.count:
-                    state["last"] = time.perf_counter()
+                    state["last"], state["cpu_last"] = time.perf_counter(), time.process_time()
                     channel.stop_consuming()
 
             channel.basic_qos(prefetch_count=self.prefetch)
@@ -303,7 +304,7 @@ class BlockingBench:
             left = channel.queue_delete(queue).method.message_count
             if left:
                 raise PeerError(f"blocking: {left} messages left in the queue after consuming {self.count}")
-        return publish_s, state["last"] - state["first"]
+        return (publish_s, state["last"] - state["first"], publish_cpu, state["cpu_last"] - state["cpu_first"])
 
 
 class AsyncBench:
@@ -320,6 +321,7 @@ class AsyncBench:
         self.confirmed_below = 1  # every delivery tag below it is confirmed
         self.received = 0
         self.publish_start = self.publish_s = self.consume_start = self.consume_s = None
+        self.publish_cpu_start = self.publish_cpu = self.consume_cpu_start = self.consume_cpu = None
 
     def run(self):
         self.connection = pika.SelectConnection(self.params, on_open_callback=self._on_open,
@@ -330,7 +332,7 @@ class AsyncBench:
             raise PeerError(f"async: {self.error}")
         if not self.done:
             raise PeerError("async: the I/O loop ended early")
-        return self.publish_s, self.consume_s
+        return self.publish_s, self.consume_s, self.publish_cpu, self.consume_cpu
 
     def _fail(self, reason):
         if self.error is None:
@@ -366,7 +368,7 @@ class AsyncBench:
 
     def _on_declared(self, frame):
         self.queue = frame.method.queue
-        self.publish_start = time.perf_counter()
+        self.publish_start, self.publish_cpu_start = time.perf_counter(), time.process_time()
         self._publish_more()
 
     def _publish_more(self):
@@ -390,6 +392,7 @@ class AsyncBench:
             self._publish_more()
         elif not self.unconfirmed and self.publish_s is None:
             self.publish_s = time.perf_counter() - self.publish_start
+            self.publish_cpu = time.process_time() - self.publish_cpu_start
             self.channel.basic_qos(prefetch_count=self.prefetch, callback=self._on_qos)
 
     def _on_qos(self, _frame):
@@ -397,7 +400,7 @@ class AsyncBench:
 
     def _on_message(self, channel, method, _properties, body):
         if self.consume_start is None:
-            self.consume_start = time.perf_counter()
+            self.consume_start, self.consume_cpu_start = time.perf_counter(), time.process_time()
         if body != self.body:
             self._fail(f"delivery {method.delivery_tag} came back with another body")
             return
@@ -411,6 +414,7 @@ class AsyncBench:
             self.connection.ioloop.call_later(0, self._wait_written)
             return
         self.consume_s = time.perf_counter() - self.consume_start
+        self.consume_cpu = time.process_time() - self.consume_cpu_start
         self.channel.basic_cancel(self.consumer_tag, callback=self._on_cancelled)
 
     def _on_cancelled(self, _frame):
@@ -433,9 +437,11 @@ def pika_bench(args):
         ("blocking", BlockingBench(params, args.count, body, properties, args.prefetch, args.persistent)),
         ("async", AsyncBench(params, args.count, body, properties, args.prefetch, args.window, args.persistent)),
     ):
-        publish_s, consume_s = bench.run()
+        publish_s, consume_s, publish_cpu, consume_cpu = bench.run()
         result[name] = {"publish_per_s": round(args.count / publish_s, 1),
-                        "consume_per_s": round(args.count / consume_s, 1)}
+                        "consume_per_s": round(args.count / consume_s, 1),
+                        "publish_cpu_us": round(publish_cpu * 1e6 / args.count, 2),
+                        "consume_cpu_us": round(consume_cpu * 1e6 / args.count, 2)}
         logging.info("%s: publish %.3f s, consume %.3f s", name, publish_s, consume_s)
     return result
 

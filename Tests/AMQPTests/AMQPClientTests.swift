@@ -351,7 +351,9 @@ struct AMQPClientTests {
     /// The oslo `transport_url` form with several hosts: a dead one first, the broker second.
     @Test func failoverToTheNextHostOfTheURL() async throws {
         let host = try #require(try TestBroker.requireURL().hosts.first)
-        let url = try AMQPURL("rabbit://guest:guest@127.0.0.1:1,\(host.username):\(host.password)@\(host.host):\(host.port)/")
+        let url = try AMQPURL(
+            "rabbit://guest:guest@127.0.0.1:1,\(host.username):\(host.password)@\(host.host):\(host.port)/"
+        )
         let connection = try await AMQPConnection.connect(
             configuration: AMQPConnectionConfiguration(url: url),
             logger: TestBroker.logger

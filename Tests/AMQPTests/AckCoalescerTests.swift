@@ -1,5 +1,6 @@
-@testable import AMQP
 import Testing
+
+@testable import AMQP
 
 struct AckCoalescerTests {
     private func ack(_ tag: UInt64, multiple: Bool = false) -> AMQPMethod {
@@ -97,7 +98,9 @@ struct AckCoalescerTests {
         }
         while !unsettled.isEmpty {
             // Mostly in order, sometimes another unsettled tag; mostly single acks.
-            let index = Int.random(in: 0..<10, using: &generator) < 7 ? 0 : Int.random(in: 0..<unsettled.count, using: &generator)
+            let index =
+                Int.random(in: 0..<10, using: &generator) < 7
+                ? 0 : Int.random(in: 0..<unsettled.count, using: &generator)
             let tag = unsettled[index]
             let roll = Int.random(in: 0..<20, using: &generator)
             let method: AMQPMethod

@@ -172,7 +172,14 @@ struct FakeBrokerTests {
             }
             try await peer.send(
                 .connection(
-                    .close(.init(replyCode: .connectionForced, replyText: "broker forced connection closure", classID: 0, methodID: 0))
+                    .close(
+                        .init(
+                            replyCode: .connectionForced,
+                            replyText: "broker forced connection closure",
+                            classID: 0,
+                            methodID: 0
+                        )
+                    )
                 )
             )
             guard case .connection(.closeOk) = try await peer.nextMethod() else {

@@ -35,7 +35,11 @@ struct ResilienceTests {
             for slice in 0..<10 {
                 group.addTask {
                     for index in stride(from: slice, to: before, by: 10) {
-                        try await publisher.publish(ByteBuffer(string: "\(index)"), routingKey: queue, properties: persistent)
+                        try await publisher.publish(
+                            ByteBuffer(string: "\(index)"),
+                            routingKey: queue,
+                            properties: persistent
+                        )
                     }
                 }
             }

@@ -159,7 +159,11 @@ extension AMQPChannel {
 
     /// Refuses a delivery (`basic.nack`), and with `multiple` every earlier one: requeued, or dropped (or
     /// dead-lettered) when `requeue` is false.
-    nonisolated(nonsending) public func nack(deliveryTag: UInt64, multiple: Bool = false, requeue: Bool = true) async throws {
+    nonisolated(nonsending) public func nack(
+        deliveryTag: UInt64,
+        multiple: Bool = false,
+        requeue: Bool = true
+    ) async throws {
         try self.send(.basic(.nack(.init(deliveryTag: deliveryTag, multiple: multiple, requeue: requeue))))
     }
 

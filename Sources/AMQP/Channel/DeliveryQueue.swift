@@ -34,7 +34,8 @@ final class DeliveryQueue: Sendable {
 
     /// Hands the deliveries appended so far to the waiting consumer, if any.
     func wakeIfNeeded() {
-        let (waiter, items) = self.state.withLock { state -> (CheckedContinuation<[AMQPDelivery]?, any Error>?, [AMQPDelivery]) in
+        let (waiter, items) = self.state.withLock {
+            state -> (CheckedContinuation<[AMQPDelivery]?, any Error>?, [AMQPDelivery]) in
             guard let waiter = state.waiter, !state.items.isEmpty else { return (nil, []) }
             state.waiter = nil
             let items = state.items

@@ -254,7 +254,10 @@ final class AMQPChannelHandler: ChannelDuplexHandler {
                     if let confirm {
                         confirm.fail(error)
                     } else {
-                        self.logger.debug("a publish on a closed channel was dropped", metadata: ["channel": "\(channel)"])
+                        self.logger.debug(
+                            "a publish on a closed channel was dropped",
+                            metadata: ["channel": "\(channel)"]
+                        )
                     }
                 }
             case .send(let channel, let method):
@@ -291,8 +294,10 @@ final class AMQPChannelHandler: ChannelDuplexHandler {
 
     // MARK: - Actions
 
-    private func run(_ action: ConnectionStateMachine<EventLoopPromise<ChannelResponse>>.Action, context: ChannelHandlerContext)
-    {
+    private func run(
+        _ action: ConnectionStateMachine<EventLoopPromise<ChannelResponse>>.Action,
+        context: ChannelHandlerContext
+    ) {
         switch action {
         case .none:
             break
@@ -421,7 +426,10 @@ final class AMQPChannelHandler: ChannelDuplexHandler {
         case .flowChanged(let active):
             // RabbitMQ never sends channel.flow (it blocks the connection instead); it is answered, and publishes
             // go on.
-            self.logger.notice("channel.flow from the broker", metadata: ["channel": "\(number)", "active": "\(active)"])
+            self.logger.notice(
+                "channel.flow from the broker",
+                metadata: ["channel": "\(number)", "active": "\(active)"]
+            )
             self.append(.channel(.flowOk(.init(active: active))), channel: number, context: context)
         case .sendCloseOk(let cleanUp):
             self.append(.channel(.closeOk), channel: number, context: context)
@@ -434,7 +442,8 @@ final class AMQPChannelHandler: ChannelDuplexHandler {
         }
     }
 
-    private func run(_ action: ChannelRequestAction<EventLoopPromise<ChannelResponse>>, context: ChannelHandlerContext) {
+    private func run(_ action: ChannelRequestAction<EventLoopPromise<ChannelResponse>>, context: ChannelHandlerContext)
+    {
         switch action {
         case .sendMethod(let channel, let method):
             self.append(method, channel: channel, context: context)

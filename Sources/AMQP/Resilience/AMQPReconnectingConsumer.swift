@@ -156,7 +156,10 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
                     self.current = iterator
                     if let delivery { return delivery }
                     if self.consumer.isClosed || Task.isCancelled { return nil }
-                    self.consumer.logger.warning("the consumer ended; consuming again", metadata: ["queue": "\(self.consumer.queue)"])
+                    self.consumer.logger.warning(
+                        "the consumer ended; consuming again",
+                        metadata: ["queue": "\(self.consumer.queue)"]
+                    )
                 } catch {
                     if self.consumer.isClosed || Task.isCancelled { return nil }
                     self.consumer.logger.warning(

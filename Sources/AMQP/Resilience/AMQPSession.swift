@@ -38,7 +38,10 @@ struct AMQPSession: Sendable {
                     if failures > 0 {
                         logger.notice(
                             "AMQP connection re-established",
-                            metadata: ["host": "\(connection.host.host):\(connection.host.port)", "attempts": "\(failures + 1)"]
+                            metadata: [
+                                "host": "\(connection.host.host):\(connection.host.port)",
+                                "attempts": "\(failures + 1)",
+                            ]
                         )
                     }
                     return AMQPSession(connection: connection, channel: channel)
@@ -51,7 +54,9 @@ struct AMQPSession: Sendable {
                 let delay = backoff.delay(afterFailures: failures)
                 logger.warning(
                     "cannot set up the AMQP connection; retrying",
-                    metadata: ["error": "\(String(reflecting: error))", "retry_in": "\(delay)", "attempt": "\(failures)"]
+                    metadata: [
+                        "error": "\(String(reflecting: error))", "retry_in": "\(delay)", "attempt": "\(failures)",
+                    ]
                 )
                 try await Task.sleep(for: delay)
             }
