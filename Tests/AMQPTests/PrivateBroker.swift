@@ -15,9 +15,9 @@ struct PrivateBroker {
             .deletingLastPathComponent()
     }
 
-    /// Starts a node; takes 5–20 seconds.
-    static func start() throws -> PrivateBroker {
-        let output = try Self.run(["start"])
+    /// Starts a node; takes 5–20 seconds (on a thread of its own, not the tasks' pool).
+    static func start() async throws -> PrivateBroker {
+        let output = try await Self.offThePool { try Self.run(["start"]) }
         var exports: [String: String] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("export ") {
             let assignment = line.dropFirst("export ".count)
@@ -30,8 +30,9 @@ struct PrivateBroker {
     }
 
     /// Stops and starts the node again (same port, same data); returns when it accepts connections.
-    func restart() throws {
-        _ = try Self.run(["restart", self.directory])
+    func restart() async throws {
+        let directory = self.directory
+        _ = try await Self.offThePool { try Self.run(["restart", directory]) }
     }
 
     /// Stops the node and removes its files.
@@ -46,9 +47,21 @@ struct PrivateBroker {
     }
 
     /// Runs `rabbitmqctl` against the node, e.g. `["set_vm_memory_high_watermark", "0"]`.
-    func rabbitmqctl(_ arguments: [String]) throws {
+    func rabbitmqctl(_ arguments: [String]) async throws {
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
-        _ = try Self.shell(". '\(self.directory)/node.env' && rabbitmqctl -q -n \"$RABBITMQ_NODENAME\" \(quoted)")
+        let command = ". '\(self.directory)/node.env' && rabbitmqctl -q -n \"$RABBITMQ_NODENAME\" \(quoted)"
+        _ = try await Self.offThePool { try Self.shell(command) }
+    }
+
+    /// Runs a blocking call on a thread of its own: the tasks' cooperative pool has one thread per core, and a
+    /// call that blocks one for seconds starves every other test.
+    private static func offThePool<Value: Sendable>(
+        _ body: @escaping @Sendable () throws -> Value
+    ) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.start()
+        }
     }
 
     private static func run(_ arguments: [String]) throws -> String {

@@ -15,7 +15,7 @@ struct ResilienceTests {
     /// The test: a broker restart while a consumer drains a durable queue and a publisher keeps publishing.
     /// Every message confirmed to the publisher is delivered to the consumer at least once; none is lost.
     @Test func brokerRestartWhileConsumingAndPublishing() async throws {
-        let broker = try PrivateBroker.start()
+        let broker = try await PrivateBroker.start()
         defer { broker.stop() }
         let configuration = try Self.configuration(broker)
         let queue = "resilience.restart"
@@ -84,8 +84,7 @@ struct ResilienceTests {
                 try await publisher.publish(ByteBuffer(string: "\(index)"), routingKey: queue, properties: persistent)
             }
         }()
-        let restart = Task.detached { try broker.restart() }
-        try await restart.value
+        try await broker.restart()
         try await publishing
         // Every message arrives (at least once) within a minute of the restart.
         let deadline = ContinuousClock.now + .seconds(60)
@@ -105,7 +104,7 @@ struct ResilienceTests {
     /// A broker that stops answering (frozen with SIGSTOP) is detected by the heartbeats: the connection fails with
     /// `deadPeer` after two heartbeat intervals, instead of hanging.
     @Test func frozenBrokerIsADeadPeer() async throws {
-        let broker = try PrivateBroker.start()
+        let broker = try await PrivateBroker.start()
         defer { broker.stop() }
         let connection = try await AMQPConnection.connect(
             configuration: try Self.configuration(broker, heartbeat: 1),
@@ -132,7 +131,7 @@ struct ResilienceTests {
     /// A memory alarm makes the broker block publishing connections (`connection.blocked`): publishes wait, and go
     /// on when the alarm clears (`connection.unblocked`).
     @Test func blockedConnectionHoldsPublishersUntilUnblocked() async throws {
-        let broker = try PrivateBroker.start()
+        let broker = try await PrivateBroker.start()
         defer { broker.stop() }
         let connection = try await AMQPConnection.connect(
             configuration: try Self.configuration(broker),
@@ -141,7 +140,7 @@ struct ResilienceTests {
         let channel = try await connection.openChannel()
         let queue = try await channel.queueDeclare("", exclusive: true)
         try await channel.confirmSelect()
-        try broker.rabbitmqctl(["set_vm_memory_high_watermark", "0"])
+        try await broker.rabbitmqctl(["set_vm_memory_high_watermark", "0"])
         // The broker blocks a connection when it publishes during the alarm.
         let first = try await channel.publish("during the alarm", routingKey: queue.name)
         let deadline = ContinuousClock.now + .seconds(10)
@@ -158,7 +157,7 @@ struct ResilienceTests {
         }
         try await Task.sleep(for: .milliseconds(500))
         #expect(published.withLock { $0 } == false)
-        try broker.rabbitmqctl(["set_vm_memory_high_watermark", "0.4"])
+        try await broker.rabbitmqctl(["set_vm_memory_high_watermark", "0.4"])
         try await waiting.value
         try await first.confirmed()
         #expect(!connection.isBlocked)
