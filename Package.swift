@@ -68,6 +68,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Notifications in, billing facts out: the oslo envelope, the definitions file (globs, JSONPath), the
+        // converter. Pure: no broker, no engine.
+        .target(
+            name: "BileanNotification",
+            dependencies: [
+                "BileanCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The v1 JSON bodies, shared by the API and the client: amounts as exact decimal strings.
         .target(
             name: "BileanAPIModels",
@@ -200,6 +211,11 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanNotificationTests",
+            dependencies: ["BileanNotification", "BileanCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -48,6 +48,6 @@ struct JSONReaderTests {
     @Test func errorsNameTheOffset() throws {
         let error = try #require(throws: BileanClientError.self) { try JSONReader.parse("[1, x]") }
         #expect(error.code == .invalidInput)
-        #expect(error.message == "invalid JSON at byte 4: unexpected character")
+        #expect(error.message == "invalid JSON at byte 4: unexpected byte 0x78")
     }
 }

@@ -14,6 +14,27 @@ private let cinderProperties = JSONValue.object([
     ])
 ])
 
+/// Every resource type of ``PluginRegistry/standard``, sorted.
+private let standardTypes = [
+    "os.cinder.snapshot", "os.cinder.volume", "os.glance.image", "os.neutron.floatingip", "os.neutron.router",
+    "os.nova.server",
+]
+
+/// A valid spec's properties for each new type, a resource, and the rate of that resource in units per hour.
+private let newTypeSpecs: [(String, JSONValue, [String: JSONValue], Int128)] = [
+    // 0.01 per hour for every floating IP.
+    ("os.neutron.floatingip", .object(["price": .number("0.01")]), [:], 10_000_000_000),
+    // 0.02 per second for every router = 72 × 10¹² units per hour.
+    ("os.neutron.router", .object(["price": .string("0.02"), "unit": .string("per_sec")]), [:], 72_000_000_000_000),
+    // 0.1 per GiB per hour × 1.5 GiB (in bytes) = 0.15 per hour.
+    (
+        "os.glance.image", .object(["price": .string("0.1"), "unit": .string("per_hour")]),
+        ["size": .number("1610612736")], 150_000_000_000
+    ),
+    // 0.05 per GB per hour × 10 GB = 0.5 per hour.
+    ("os.cinder.snapshot", .object(["price": .number("0.05")]), ["size": .number("10")], 500_000_000_000),
+]
+
 private func spec(_ type: String, _ version: JSONValue, _ properties: JSONValue) -> JSONValue {
     .object(["type": .string(type), "version": version, "properties": properties])
 }
@@ -38,11 +59,11 @@ struct PluginRegistryTests {
         #expect(throws: BileanError.self) { try self.registry.validate(spec: value) }
     }
 
-    @Test func standardRegistryKnowsNovaAndCinder() {
-        #expect(self.registry.resourceTypes == ["os.cinder.volume", "os.nova.server"])
+    @Test func standardRegistryKnowsEveryShippedPlugin() {
+        #expect(self.registry.resourceTypes == standardTypes)
         #expect(self.registry.plugin(for: "os.nova.server")?.resourceType == "os.nova.server")
         #expect(self.registry.plugin(for: "os.cinder.volume")?.resourceType == "os.cinder.volume")
-        #expect(self.registry.plugin(for: "os.glance.image") == nil)
+        #expect(self.registry.plugin(for: "os.octavia.loadbalancer") == nil)
         #expect(self.registry.plugin(for: "") == nil)
     }
 
@@ -62,14 +83,16 @@ struct PluginRegistryTests {
         #expect(pricer.price(of: ["size": .number("11")]).rate.unitsPerHour == 2_000_000_000_000)
     }
 
-    @Test(arguments: ["os.glance.image", "os.nova.servers", "OS.NOVA.SERVER", "nova"])
+    @Test(arguments: [
+        "os.octavia.loadbalancer", "os.nova.servers", "OS.NOVA.SERVER", "os.neutron.floatingips", "os.glance", "nova",
+    ])
     func unknownResourceTypeIsRejected(type: String) throws {
         let error = try #require(self.invalid(spec(type, .string("1.0"), novaProperties)))
         #expect(error.code == .invalidInput)
         #expect(error.field == "spec.type")
         #expect(error.message.contains(type))
         // The message lists the known types.
-        #expect(error.message.contains("os.cinder.volume, os.nova.server"))
+        #expect(error.message.contains(standardTypes.joined(separator: ", ")))
     }
 
     @Test(arguments: [JSONValue.string("2.0"), .number("2"), .string("1"), .number("1.1"), .string("1.0.0")])
@@ -106,6 +129,50 @@ struct PluginRegistryTests {
             self.invalid(spec("os.cinder.volume", .string("1.0"), .object(["price_mapping": .array([])])))
         )
         #expect(cinderError.field == "spec.properties.price_mapping")
+    }
+
+    // MARK: The flat and per-GB plugins
+
+    @Test(arguments: ["os.neutron.floatingip", "os.neutron.router", "os.glance.image", "os.cinder.snapshot"])
+    func standardRegistryFindsEachNewPlugin(type: String) throws {
+        let plugin = try #require(self.registry.plugin(for: type))
+        #expect(plugin.resourceType == type)
+        #expect(plugin.specVersions == ["1.0"])
+    }
+
+    /// The rule-create path (`Engine.createRule` → ``PluginRegistry/validate(spec:)``) for each new type, with the
+    /// version in every form a client sends, and the pricer it returns.
+    @Test(arguments: newTypeSpecs)
+    func validatesASpecOfEachNewType(
+        type: String,
+        properties: JSONValue,
+        resource: [String: JSONValue],
+        unitsPerHour: Int128
+    ) throws {
+        for version in [JSONValue.number("1.0"), .number("1"), .string("1.0")] {
+            let (parsed, pricer) = try self.registry.validate(spec: spec(type, version, properties))
+            #expect(parsed.resourceType == type)
+            #expect(parsed.ruleType == "\(type)-1.0")
+            #expect(parsed.properties == properties)
+            let quote = pricer.price(of: resource)
+            #expect(quote.rate.unitsPerHour == unitsPerHour)
+            #expect(quote.warning == nil)
+        }
+    }
+
+    @Test(arguments: ["os.neutron.floatingip", "os.neutron.router", "os.glance.image", "os.cinder.snapshot"])
+    func newTypesRejectOtherVersionsAndInvalidProperties(type: String) throws {
+        let flat = JSONValue.object(["price": .number("1")])
+        let versionError = try #require(self.invalid(spec(type, .string("2.0"), flat)))
+        #expect(versionError.code == .invalidInput)
+        #expect(versionError.field == "spec.version")
+        // A Cinder tier mapping given to a `{price, unit}` plugin: the mapping is unknown and the price missing.
+        let error = try #require(self.invalid(spec(type, .string("1.0"), cinderProperties)))
+        #expect(error.code == .invalidInput)
+        #expect(error.field == "spec.properties.price_mapping")
+        #expect(error.message.contains("spec.properties.price "))
+        let negative = try #require(self.invalid(spec(type, .string("1.0"), .object(["price": .string("-1")]))))
+        #expect(negative.field == "spec.properties.price")
     }
 
     @Test func laterPluginForTheSameTypeReplacesTheEarlierOne() throws {

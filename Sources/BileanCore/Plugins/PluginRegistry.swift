@@ -11,7 +11,14 @@ package struct PluginRegistry: Sendable {
     }
 
     /// Every plugin shipped with Bilean.
-    package static let standard = PluginRegistry([NovaServerPlugin(), CinderVolumePlugin()])
+    package static let standard = PluginRegistry([
+        NovaServerPlugin(),
+        CinderVolumePlugin(),
+        CinderSnapshotPlugin(),
+        GlanceImagePlugin(),
+        NeutronFloatingIPPlugin(),
+        NeutronRouterPlugin(),
+    ])
 
     /// The plugin for a resource type.
     /// - Parameter resourceType: E.g. `os.nova.server`.

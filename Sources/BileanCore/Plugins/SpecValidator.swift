@@ -25,7 +25,7 @@ package struct SpecValidator: Sendable {
         self.problems.append(Problem(path: path, message: message))
     }
 
-    /// Reads a price: a number or decimal string, 0 ≤ price ≤ ``maximumPrice``.
+    /// Reads a price: a number or decimal string, 0 ≤ price ≤ ``maximumPrice``, with at most 12 decimal places.
     /// - Parameters:
     ///   - value: The JSON value, if present.
     ///   - path: The field's path.
@@ -50,7 +50,27 @@ package struct SpecValidator: Sendable {
             self.fail(path, "must be between 0 and \(Self.maximumPrice)")
             return nil
         }
+        if Self.decimalPlaces(text) > Money.scale {
+            self.fail(path, "must have at most \(Money.scale) decimal places")
+            return nil
+        }
         return price
+    }
+
+    /// The number of decimal places needed to write a decimal number exactly, e.g. 2 for `0.150`, 13 for `1e-13`,
+    /// 0 for `100e-2` or `0.000`.
+    /// - Parameter text: A number accepted by ``Money/init(parsing:field:)``.
+    /// - Returns: The count of fraction digits of the number's shortest exact decimal form.
+    static func decimalPlaces(_ text: String) -> Int {
+        let parts = text.split(maxSplits: 1, omittingEmptySubsequences: false) { $0 == "e" || $0 == "E" }
+        let exponent = parts.count == 2 ? Int(parts[1]) ?? 0 : 0
+        let mantissa = parts[0]
+        let fractionCount = mantissa.firstIndex(of: ".").map { mantissa.distance(from: $0, to: mantissa.endIndex) - 1 }
+        let digits = mantissa.filter { $0 >= "0" && $0 <= "9" }
+        let trailingZeros = digits.reversed().prefix { $0 == "0" }.count
+        guard trailingZeros < digits.count else { return 0 }  // the number is zero
+        // The value is digits × 10^(exponent − fractionCount); its trailing zeros give back decimal places.
+        return max(0, (fractionCount ?? 0) - exponent - trailingZeros)
     }
 
     /// Reads a whole number ≥ 0 (a size in GB).

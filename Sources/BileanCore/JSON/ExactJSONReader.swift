@@ -1,0 +1,272 @@
+/// A strict JSON parser over raw bytes that keeps every number as its exact text.
+///
+/// `JSONValue(jsonText:)` goes through Foundation's `JSONDecoder` and `Decimal`, which normalise numbers (`1.0`
+/// becomes `1`) and accept at most 38 digits. This one reads bytes as they come off the wire: numbers
+/// follow the JSON grammar exactly (no `NaN`, no leading `+` or zeros) and stay text, strings must be valid
+/// UTF-8, nesting is bounded (so a hostile body cannot exhaust the stack), and a repeated key keeps its last
+/// value, as Python's `json` does.
+package struct ExactJSONReader {
+    /// Why a text is not JSON, and where.
+    package struct Failure: Error, Sendable, Hashable {
+        /// The byte offset of the problem.
+        package var offset: Int
+        /// What is wrong, e.g. `expected ':'`.
+        package var problem: String
+    }
+
+    private let bytes: [UInt8]
+    private let maximumDepth: Int
+    private var index = 0
+    private var depth = 0
+
+    private init(_ bytes: [UInt8], maximumDepth: Int) {
+        self.bytes = bytes
+        self.maximumDepth = maximumDepth
+    }
+
+    /// Parses one JSON value, with optional whitespace around it.
+    /// - Parameters:
+    ///   - bytes: The UTF-8 text.
+    ///   - maximumDepth: The deepest nesting of arrays and objects accepted.
+    /// - Returns: The value.
+    /// - Throws: ``Failure`` naming the byte offset and the problem.
+    package static func parse(_ bytes: [UInt8], maximumDepth: Int) throws(Failure) -> JSONValue {
+        var reader = ExactJSONReader(bytes, maximumDepth: maximumDepth)
+        reader.skipWhitespace()
+        let value = try reader.readValue()
+        reader.skipWhitespace()
+        guard reader.index == reader.bytes.count else {
+            throw reader.failure("unexpected text after the JSON value")
+        }
+        return value
+    }
+
+    private func failure(_ problem: String) -> Failure {
+        Failure(offset: self.index, problem: problem)
+    }
+
+    private var current: UInt8? {
+        self.index < self.bytes.count ? self.bytes[self.index] : nil
+    }
+
+    private mutating func skipWhitespace() {
+        while self.index < self.bytes.count {
+            switch self.bytes[self.index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): self.index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func readValue() throws(Failure) -> JSONValue {
+        guard let byte = self.current else { throw self.failure("unexpected end of text") }
+        switch byte {
+        case UInt8(ascii: "{"): return try self.readObject()
+        case UInt8(ascii: "["): return try self.readArray()
+        case UInt8(ascii: "\""): return .string(try self.readString())
+        case UInt8(ascii: "t"):
+            try self.readLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try self.readLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try self.readLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try self.readNumber())
+        default:
+            throw self.failure("unexpected byte 0x\(String(byte, radix: 16, uppercase: true))")
+        }
+    }
+
+    private mutating func readLiteral(_ literal: String) throws(Failure) {
+        let start = self.index
+        for expected in literal.utf8 {
+            guard self.current == expected else {
+                self.index = start
+                throw self.failure("unexpected text")
+            }
+            self.index += 1
+        }
+    }
+
+    private mutating func enter() throws(Failure) {
+        self.depth += 1
+        guard self.depth <= self.maximumDepth else {
+            throw self.failure("nested deeper than \(self.maximumDepth) levels")
+        }
+    }
+
+    private mutating func readObject() throws(Failure) -> JSONValue {
+        try self.enter()
+        self.index += 1  // {
+        var members: [String: JSONValue] = [:]
+        self.skipWhitespace()
+        if self.current == UInt8(ascii: "}") {
+            self.index += 1
+            self.depth -= 1
+            return .object(members)
+        }
+        while true {
+            self.skipWhitespace()
+            guard self.current == UInt8(ascii: "\"") else { throw self.failure("expected a string key") }
+            let key = try self.readString()
+            self.skipWhitespace()
+            guard self.current == UInt8(ascii: ":") else { throw self.failure("expected ':'") }
+            self.index += 1
+            self.skipWhitespace()
+            members[key] = try self.readValue()
+            self.skipWhitespace()
+            switch self.current {
+            case UInt8(ascii: ","):
+                self.index += 1
+            case UInt8(ascii: "}"):
+                self.index += 1
+                self.depth -= 1
+                return .object(members)
+            default:
+                throw self.failure("expected ',' or '}'")
+            }
+        }
+    }
+
+    private mutating func readArray() throws(Failure) -> JSONValue {
+        try self.enter()
+        self.index += 1  // [
+        var elements: [JSONValue] = []
+        self.skipWhitespace()
+        if self.current == UInt8(ascii: "]") {
+            self.index += 1
+            self.depth -= 1
+            return .array(elements)
+        }
+        while true {
+            self.skipWhitespace()
+            elements.append(try self.readValue())
+            self.skipWhitespace()
+            switch self.current {
+            case UInt8(ascii: ","):
+                self.index += 1
+            case UInt8(ascii: "]"):
+                self.index += 1
+                self.depth -= 1
+                return .array(elements)
+            default:
+                throw self.failure("expected ',' or ']'")
+            }
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        return byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private mutating func readNumber() throws(Failure) -> String {
+        let start = self.index
+        if self.current == UInt8(ascii: "-") { self.index += 1 }
+        if self.current == UInt8(ascii: "0") {
+            self.index += 1
+        } else if Self.isDigit(self.current) {
+            while Self.isDigit(self.current) { self.index += 1 }
+        } else {
+            throw self.failure("expected a digit")
+        }
+        if self.current == UInt8(ascii: ".") {
+            self.index += 1
+            guard Self.isDigit(self.current) else { throw self.failure("expected a digit after '.'") }
+            while Self.isDigit(self.current) { self.index += 1 }
+        }
+        if self.current == UInt8(ascii: "e") || self.current == UInt8(ascii: "E") {
+            self.index += 1
+            if self.current == UInt8(ascii: "+") || self.current == UInt8(ascii: "-") { self.index += 1 }
+            guard Self.isDigit(self.current) else { throw self.failure("expected a digit in the exponent") }
+            while Self.isDigit(self.current) { self.index += 1 }
+        }
+        return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
+    }
+
+    private mutating func readString() throws(Failure) -> String {
+        self.index += 1  // opening quote
+        // Fast path: a string without escapes is one slice of the input.
+        let start = self.index
+        while self.index < self.bytes.count {
+            let byte = self.bytes[self.index]
+            if byte == UInt8(ascii: "\"") {
+                guard let text = String(validating: self.bytes[start..<self.index], as: UTF8.self) else {
+                    throw Failure(offset: start, problem: "a string is not valid UTF-8")
+                }
+                self.index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            self.index += 1
+        }
+        var utf8 = Array(self.bytes[start..<self.index])
+        while true {
+            guard let byte = self.current else { throw self.failure("unterminated string") }
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: utf8, as: UTF8.self) else {
+                    throw Failure(offset: start, problem: "a string is not valid UTF-8")
+                }
+                self.index += 1
+                return text
+            case UInt8(ascii: "\\"):
+                self.index += 1
+                try self.readEscape(into: &utf8)
+            case 0..<0x20:
+                throw self.failure("a control character in a string must be escaped")
+            default:
+                utf8.append(byte)
+                self.index += 1
+            }
+        }
+    }
+
+    private mutating func readEscape(into utf8: inout [UInt8]) throws(Failure) {
+        guard let byte = self.current else { throw self.failure("unterminated escape") }
+        self.index += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(byte)
+        case UInt8(ascii: "b"): utf8.append(0x08)
+        case UInt8(ascii: "f"): utf8.append(0x0C)
+        case UInt8(ascii: "n"): utf8.append(0x0A)
+        case UInt8(ascii: "r"): utf8.append(0x0D)
+        case UInt8(ascii: "t"): utf8.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = UInt32(try self.readHex4())
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard self.current == UInt8(ascii: "\\") else { throw self.failure("unpaired surrogate") }
+                self.index += 1
+                guard self.current == UInt8(ascii: "u") else { throw self.failure("unpaired surrogate") }
+                self.index += 1
+                let low = UInt32(try self.readHex4())
+                guard (0xDC00...0xDFFF).contains(low) else { throw self.failure("unpaired surrogate") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw self.failure("unpaired surrogate") }
+            utf8.append(contentsOf: String(Character(unicode)).utf8)
+        default:
+            throw self.failure("unknown escape")
+        }
+    }
+
+    private mutating func readHex4() throws(Failure) -> UInt16 {
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            guard let byte = self.current else { throw self.failure("unterminated \\u escape") }
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw self.failure("expected a hexadecimal digit")
+            }
+            value = value << 4 | UInt16(digit)
+            self.index += 1
+        }
+        return value
+    }
+}
