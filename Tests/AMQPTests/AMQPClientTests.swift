@@ -363,12 +363,12 @@ struct AMQPClientTests {
         try await connection.close()
     }
 
-    /// With a 1-second heartbeat the broker closes a connection silent for 2 seconds; ours sends heartbeats, so it
-    /// lives through 4 idle seconds.
+    /// With a 2-second heartbeat the broker closes a connection silent for 4 seconds; ours sends heartbeats, so it
+    /// lives through 7 idle seconds.
     @Test func heartbeatsKeepAnIdleConnectionOpen() async throws {
-        try await TestBroker.withConnection(heartbeat: 1) { connection in
+        try await TestBroker.withConnection(heartbeat: 2) { connection in
             let channel = try await connection.openChannel()
-            try await Task.sleep(for: .seconds(4))
+            try await Task.sleep(for: .seconds(7))
             #expect(!connection.isClosed)
             try await channel.queueDeclare("", exclusive: true)
         }

@@ -7,9 +7,10 @@
 /// - a tick with nothing received adds 1 to the ticks without a frame from the broker; a frame resets it. At 4
 ///   ticks (two heartbeat intervals, RabbitMQ's rule) the action is ``Action/deadPeer``. Because frames are only
 ///   looked at on ticks, the silence is then between 2 and 2.5 heartbeat intervals long.
-/// - a tick with nothing sent adds 1 to the ticks without a frame to the broker; a frame resets it. At 2 ticks (one
-///   heartbeat interval, 1 to 1.5 intervals of silence) the action is ``Action/sendHeartbeat``, which counts as a
-///   frame sent. The broker, which gives up after two intervals, always sees a frame in time.
+/// - a tick with nothing sent since the previous one gives ``Action/sendHeartbeat``: an idle connection sends a
+///   heartbeat every half interval, as RabbitMQ's own clients do (every timeout / 2). The broker, which gives up
+///   after two silent intervals, then sees a frame at least once an interval even when this process is starved of
+///   CPU for most of an interval.
 struct HeartbeatStateMachine: Sendable {
     /// What to do on a tick.
     enum Action: Sendable, Hashable {
@@ -25,8 +26,8 @@ struct HeartbeatStateMachine: Sendable {
     static let ticksPerInterval = 2
     /// Ticks of silence from the broker after which it is dead: two heartbeat intervals.
     static let deadPeerTicks = 2 * ticksPerInterval
-    /// Ticks of silence towards the broker after which a heartbeat is sent: one heartbeat interval.
-    static let sendTicks = ticksPerInterval
+    /// Ticks of silence towards the broker after which a heartbeat is sent: half a heartbeat interval.
+    static let sendTicks = 1
 
     private var enabled = false
     private var receivedSinceLastTick = false
