@@ -205,15 +205,11 @@ struct TaskWriter: Sendable {
     let connection: ConnectionShared
 
     func submit<Value: Sendable>(_ makeTask: (EventLoopPromise<Value>) -> HandlerTask) async throws -> Value {
-        try await self.submitFuture(makeTask).get()
-    }
-
-    func submitFuture<Value: Sendable>(_ makeTask: (EventLoopPromise<Value>) -> HandlerTask) -> EventLoopFuture<Value> {
         let promise = self.channel.eventLoop.makePromise(of: Value.self)
         let connection = self.connection
         self.channel.writeAndFlush(makeTask(promise)).whenFailure { _ in
             promise.fail(connection.error ?? AMQPError.connectionLost(nil))
         }
-        return promise.futureResult
+        return try await promise.futureResult.get()
     }
 }

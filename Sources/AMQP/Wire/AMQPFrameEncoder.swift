@@ -119,15 +119,6 @@ public struct AMQPFrameEncoder: Sendable {
         self.buffer.writeBuffer(&bytes)
     }
 
-    /// Drops what was appended after the first `count` pending bytes (see ``pendingBytes``), e.g. a message whose
-    /// publish was refused after it was encoded.
-    ///
-    /// - Parameter count: The number of pending bytes to keep.
-    mutating func discard(after count: Int) {
-        self.prepareForWrite()
-        self.buffer.moveWriterIndex(to: self.buffer.readerIndex + min(count, self.buffer.readableBytes))
-    }
-
     /// Takes the bytes appended since the last flush.
     ///
     /// - Returns: The bytes to write to the channel.
