@@ -69,11 +69,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Notifications in, billing facts out: the oslo envelope, the definitions file (globs, JSONPath), the
-        // converter. Pure: no broker, no engine.
+        // converter (all pure), and the listener Service that consumes with the AMQP client and bills through
+        // `BillingEngine`.
         .target(
             name: "BileanNotification",
             dependencies: [
                 "BileanCore",
+                "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +122,8 @@ let package = Package(
                 "BileanStore",
                 "BileanEngine",
                 "BileanAPI",
+                "BileanNotification",
+                "AMQP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -239,7 +245,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanServerTests",
-            dependencies: ["BileanServer", "BileanAPI", "BileanEngine", "BileanTestSupport"],
+            dependencies: ["BileanServer", "BileanAPI", "BileanEngine", "BileanNotification", "AMQP", "BileanTestSupport"],
             swiftSettings: swiftSettings
         ),
         // Real `bilean-server` and `bilean` processes talking HTTP.

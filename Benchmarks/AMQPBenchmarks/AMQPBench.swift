@@ -5,6 +5,7 @@ import NIOCore
 
 /// `amqp-bench --url URL --count N --size B --prefetch P [--window W] [--channels K]`: our client's side of
 /// scripts/bench-amqp (which uses one channel, as pika does; `--channels K` publishes on K channels at once).
+/// `amqp-bench --url URL --drain-queue Q --count N --prefetch P`: the raw drain of scripts/bench-notifications.
 ///
 /// On a fresh exclusive, non-durable queue (as the pika side does): publishes N messages of B bytes with publisher
 /// confirms (up to W unconfirmed, default 1000), then consumes them with one ack per message at prefetch P, checking
@@ -38,6 +39,10 @@ struct AMQPBench {
             configuration: AMQPConnectionConfiguration(url: url, connectionName: "amqp-bench"),
             logger: logger
         )
+        if let drainQueue = options["drain-queue"] {
+            try await Self.drain(drainQueue, count: count, prefetch: prefetch, on: connection)
+            return
+        }
         let channel = try await connection.openChannel()
         let queue = try await channel.queueDeclare("", exclusive: true).name
         try await channel.confirmSelect()
@@ -102,6 +107,30 @@ struct AMQPBench {
         print(
             "{\"publish_per_s\": \(rate(publishTime)), \"consume_per_s\": \(rate(consumeTime)), "
                 + "\"publish_cpu_us\": \(perMessage(publishCPU)), \"consume_cpu_us\": \(perMessage(consumeCPU))}"
+        )
+    }
+
+    /// `--drain-queue Q`: consumes `count` messages already in Q (declared by someone else) with one ack each at
+    /// prefetch P, no processing, and prints `{"drained": N, "seconds": S, "rate": R}`, timed from the first
+    /// delivery to the last ack: the raw drain rate that scripts/bench-notifications compares Bilean's with.
+    static func drain(_ queue: String, count: Int, prefetch: UInt16, on connection: AMQPConnection) async throws {
+        let channel = try await connection.openChannel()
+        try await channel.qos(prefetchCount: prefetch)
+        let consumer = try await channel.consume(queue: queue)
+        var received = 0
+        var start: ContinuousClock.Instant?
+        for try await delivery in consumer {
+            if start == nil { start = .now }
+            try await delivery.ack()
+            received += 1
+            if received == count { break }
+        }
+        let elapsed = ContinuousClock.now - (start ?? .now)
+        try await connection.close()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(
+            "{\"drained\": \(received), \"seconds\": \(String(format: "%.3f", seconds)), "
+                + "\"rate\": \(seconds > 0 ? Int((Double(received) / seconds).rounded()) : 0)}"
         )
     }
 

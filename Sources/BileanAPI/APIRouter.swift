@@ -34,6 +34,7 @@ package enum APIRouter {
         PoliciesController(engine: engine).addRoutes(to: routes)
         ResourcesController(engine: engine).addRoutes(to: routes)
         EventsController(engine: engine).addRoutes(to: routes)
+        RejectedNotificationsController(engine: engine).addRoutes(to: routes)
         ConsumptionsController(engine: engine).addRoutes(to: routes)
         return router
     }

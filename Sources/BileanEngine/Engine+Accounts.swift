@@ -31,11 +31,10 @@ extension Engine {
     func reassess(
         _ user: User,
         trigger: UserStatusMachine.Trigger,
-        resources: [Resource],
+        billing: [ResourceBilling],
         now: BillingTime
     ) -> Reassessment {
         var user = user
-        let billing = resources.map(\.billing)
         let balance = AccountMath.balance(user.balance, resources: billing, at: now)
         let notifyAt = AccountMath.instant(
             whenBalanceReaches: self.notifyThreshold(for: user),
@@ -102,22 +101,53 @@ extension Engine {
         try await pending.flush(to: transaction)
         guard !users.isEmpty else { return [:] }
         let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
-        var result: [String: (user: User, resources: [Resource])] = [:]
+        let saved = try await self.saveReassessed(
+            users,
+            trigger: trigger,
+            billing: live.mapValues { $0.map(\.billing) },
+            now: now,
+            in: transaction
+        )
+        return Dictionary(uniqueKeysWithValues: saved.map { ($0.id, ($0, live[$0.id] ?? [])) })
+    }
+
+    /// ``refreshAccounts(_:trigger:pending:now:in:)`` without presenting the users: reads only the billing state
+    /// of their live resources (no properties), for the notification hot path.
+    func refreshAccountsQuietly(
+        _ users: [User],
+        trigger: UserStatusMachine.Trigger,
+        pending: inout PendingWrites,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws {
+        try await pending.flush(to: transaction)
+        guard !users.isEmpty else { return }
+        let billing = try await transaction.liveBilling(userIDs: users.map(\.id))
+        _ = try await self.saveReassessed(users, trigger: trigger, billing: billing, now: now, in: transaction)
+    }
+
+    /// Reassesses users from the billing state of their live resources and writes them with their jobs and
+    /// status-change events, in a few statements.
+    private func saveReassessed(
+        _ users: [User],
+        trigger: UserStatusMachine.Trigger,
+        billing: [String: [ResourceBilling]],
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> [User] {
         var jobs: [Job] = []
         var events: [Event] = []
         var saved: [User] = []
         for user in users {
-            let resources = live[user.id] ?? []
-            let reassessment = self.reassess(user, trigger: trigger, resources: resources, now: now)
+            let reassessment = self.reassess(user, trigger: trigger, billing: billing[user.id] ?? [], now: now)
             jobs += reassessment.jobs
             if let event = reassessment.event { events.append(event) }
             saved.append(reassessment.user)
-            result[user.id] = (reassessment.user, resources)
         }
         try await transaction.replaceJobs(userIDs: users.map(\.id), kinds: [.notify, .freeze], with: jobs)
         try await transaction.insertEvents(events)
         try await transaction.updateUsers(saved)
-        return result
+        return saved
     }
 
     /// ``refreshAccounts(_:trigger:pending:now:in:)`` for one user, returned with its real-time balance.
@@ -171,6 +201,28 @@ extension Engine {
         }
         try await transaction.insertEvent(self.userEvent(user, action: "create", at: now, statusReason: "First seen"))
         return try await transaction.user(id, lock: true) ?? user
+    }
+
+    /// Locks users, creating in a few statements those Bilean has not seen yet (status INIT, balance 0).
+    /// - Returns: The users by id.
+    func lockOrCreateUsers(
+        _ ids: [String],
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> [String: User] {
+        var users = Dictionary(uniqueKeysWithValues: try await transaction.lockUsers(ids).map { ($0.id, $0) })
+        let missing = ids.filter { users[$0] == nil }
+        guard !missing.isEmpty else { return users }
+        let fresh = missing.map { User(id: $0, credit: self.configuration.defaultCredit, createdAt: now) }
+        // Another engine may insert some of them concurrently: only the ones inserted here get a "First seen" event.
+        let inserted = try await transaction.insertUsers(fresh)
+        try await transaction.insertEvents(
+            fresh.filter { inserted.contains($0.id) }.map {
+                self.userEvent($0, action: "create", at: now, statusReason: "First seen")
+            }
+        )
+        for user in try await transaction.lockUsers(missing) { users[user.id] = user }
+        return users
     }
 
     /// A live (not deleted) user, locked when `lock`.

@@ -6,76 +6,71 @@ extension Engine {
     package func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome] {
         for event in events { try Self.check(event) }
         let now = self.now()
-        // Group by user so that each user is locked once per batch, in a stable order (fewer deadlocks between
-        // concurrent engines); the order of one user's events is kept. Billing does not depend on it anyway.
-        let order = events.indices.sorted { (events[$0].userID, $0) < (events[$1].userID, $1) }
         return try await self.transaction("apply resource events") { transaction in
             var outcomes = [ApplyOutcome](repeating: .duplicate, count: events.count)
             // One message may carry several resource events: its id is recorded once; the same event twice in one
             // batch (a redelivery) is a duplicate too.
             let fresh = try await transaction.markProcessed(events.map(\.messageID), at: now)
             var appliedHere: Set<EventKey> = []
-            var toApply: [Int] = []
-            for index in order where fresh.contains(events[index].messageID) {
+            var toApply: [ResourceEvent] = []
+            for index in events.indices where fresh.contains(events[index].messageID) {
                 if appliedHere.insert(EventKey(events[index])).inserted {
-                    toApply.append(index)
+                    toApply.append(events[index])
                     outcomes[index] = .applied
                 }
             }
-            guard !toApply.isEmpty else { return outcomes }
-            // A resource stays billed to the project that created it (a volume transferred to another project,
-            // say): each event goes to the recorded owner. Owners never change, so they may be read before locking.
-            let resourceIDs = toApply.map { events[$0].resourceID }
-            var owners: [String: String] = [:]
-            for resource in try await transaction.resources(ids: resourceIDs) { owners[resource.id] = resource.userID }
-            var effective: [ResourceEvent] = []
-            for index in toApply {
-                var event = events[index]
-                let owner = owners[event.resourceID] ?? event.userID
-                owners[event.resourceID] = owner
-                if owner != event.userID {
-                    self.logger.warning(
-                        "resource event names another project than the resource's owner; billed to the owner",
-                        metadata: [
-                            "resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)",
-                            "user.id": "\(owner)",
-                        ]
-                    )
-                    event.userID = owner
-                }
-                effective.append(event)
-            }
-            // Lock every user of the batch at once (in id order), creating the ones not seen before; then read the
-            // resources' state under those locks.
-            let userIDs = Array(Set(effective.map(\.userID))).sorted()
-            var users = Dictionary(uniqueKeysWithValues: try await transaction.lockUsers(userIDs).map { ($0.id, $0) })
-            for id in userIDs where users[id] == nil {
-                users[id] = try await self.lockOrCreateUser(id, now: now, in: transaction)
-            }
-            var pending = PendingWrites()
-            pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
-            var rules = RuleLookup()
-            for event in effective {
-                guard var user = users[event.userID] else { continue }
-                try await self.applyLocked(
-                    event,
-                    user: &user,
-                    pending: &pending,
-                    rules: &rules,
-                    now: now,
-                    in: transaction
-                )
-                users[event.userID] = user
-            }
-            _ = try await self.refreshAccounts(
-                userIDs.compactMap { users[$0] },
-                trigger: .billingChanged,
-                pending: &pending,
-                now: now,
-                in: transaction
-            )
+            try await self.applyFresh(toApply, now: now, in: transaction)
             return outcomes
         }
+    }
+
+    /// Applies resource events whose message ids were just recorded as processed, in a transaction: locks their
+    /// users (creating the ones not seen before), bills each event and refreshes the accounts.
+    func applyFresh(_ events: [ResourceEvent], now: BillingTime, in transaction: any StoreTransaction) async throws {
+        guard !events.isEmpty else { return }
+        // Group by user so that each user is locked once per batch, in a stable order (fewer deadlocks between
+        // concurrent engines); the order of one user's events is kept. Billing does not depend on it anyway.
+        let ordered = events.indices.sorted { (events[$0].userID, $0) < (events[$1].userID, $1) }.map { events[$0] }
+        // A resource stays billed to the project that created it (a volume transferred to another project, say):
+        // each event goes to the recorded owner. Owners never change, so they may be read before locking.
+        let resourceIDs = ordered.map(\.resourceID)
+        var owners: [String: String] = [:]
+        for resource in try await transaction.resources(ids: resourceIDs) { owners[resource.id] = resource.userID }
+        var effective: [ResourceEvent] = []
+        for var event in ordered {
+            let owner = owners[event.resourceID] ?? event.userID
+            owners[event.resourceID] = owner
+            if owner != event.userID {
+                self.logger.warning(
+                    "resource event names another project than the resource's owner; billed to the owner",
+                    metadata: [
+                        "resource.id": "\(event.resourceID)", "message.id": "\(event.messageID)",
+                        "user.id": "\(owner)",
+                    ]
+                )
+                event.userID = owner
+            }
+            effective.append(event)
+        }
+        // Lock every user of the batch at once (in id order), creating the ones not seen before; then read the
+        // resources' state under those locks.
+        let userIDs = Array(Set(effective.map(\.userID))).sorted()
+        var users = try await self.lockOrCreateUsers(userIDs, now: now, in: transaction)
+        var pending = PendingWrites()
+        pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
+        var rules = RuleLookup()
+        for event in effective {
+            guard var user = users[event.userID] else { continue }
+            try await self.applyLocked(event, user: &user, pending: &pending, rules: &rules, now: now, in: transaction)
+            users[event.userID] = user
+        }
+        try await self.refreshAccountsQuietly(
+            userIDs.compactMap { users[$0] },
+            trigger: .billingChanged,
+            pending: &pending,
+            now: now,
+            in: transaction
+        )
     }
 
     /// What identifies one resource event within a message.

@@ -34,28 +34,39 @@ extension Engine {
                 }
                 return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
             }
-            var user = try await self.lockOrCreateUser(id, now: now, in: transaction)
-            if user.deletedAt != nil || (name != nil && user.name != name) {
-                let revived = user.deletedAt != nil
-                user.deletedAt = nil
-                user.name = name ?? user.name
-                user.updatedAt = now
-                try await transaction.updateUser(user)
-                if revived {
-                    // A project that comes back gets its notify and freeze jobs back.
-                    var pending = PendingWrites()
-                    user = try await self.refreshAccount(
-                        user,
-                        trigger: .billingChanged,
-                        pending: &pending,
-                        now: now,
-                        in: transaction
-                    )
-                }
-                try await transaction.insertEvent(self.userEvent(user, action: "update", at: now))
-            }
+            let user = try await self.createUserLocked(id: id, name: name, now: now, in: transaction)
             return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
         }
+    }
+
+    /// Opens a project's account in a transaction, or renames or revives it.
+    /// - Returns: The user as saved.
+    func createUserLocked(
+        id: String,
+        name: String?,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> User {
+        var user = try await self.lockOrCreateUser(id, now: now, in: transaction)
+        guard user.deletedAt != nil || (name != nil && user.name != name) else { return user }
+        let revived = user.deletedAt != nil
+        user.deletedAt = nil
+        user.name = name ?? user.name
+        user.updatedAt = now
+        try await transaction.updateUser(user)
+        if revived {
+            // A project that comes back gets its notify and freeze jobs back.
+            var pending = PendingWrites()
+            user = try await self.refreshAccount(
+                user,
+                trigger: .billingChanged,
+                pending: &pending,
+                now: now,
+                in: transaction
+            )
+        }
+        try await transaction.insertEvent(self.userEvent(user, action: "update", at: now))
+        return user
     }
 
     package func deleteUser(id: String, messageID: String?) async throws {
@@ -63,42 +74,48 @@ extension Engine {
         let now = self.now()
         try await self.transaction("delete user") { transaction in
             if let messageID, try await !transaction.markProcessed(messageID, at: now) { return }
-            guard var user = try await transaction.user(id, lock: true), user.deletedAt == nil else {
+            guard try await self.deleteUserLocked(id: id, at: now, now: now, in: transaction) else {
                 throw BileanError.notFound("User", id)
             }
-            // Nobody is left to bill: every live resource of the project stops at the deletion (recorded in its
-            // history, so that late events replay consistently), and the account is settled.
-            var pending = PendingWrites()
-            let live = try await transaction.liveResources(userID: id)
-            pending.remember(lookedUp: live.map(\.id), found: live)
-            var rules = RuleLookup()
-            for resource in live {
-                let stop = ResourceEvent(
-                    messageID: "project-deleted-\(self.newID())",
-                    action: .delete,
-                    resourceType: resource.resourceType,
-                    resourceID: resource.id,
-                    userID: id,
-                    properties: [:],
-                    time: max(now, resource.billing.billedUntil ?? now)
-                )
-                try await self.applyLocked(
-                    stop,
-                    user: &user,
-                    pending: &pending,
-                    rules: &rules,
-                    now: now,
-                    in: transaction
-                )
-            }
-            user.lastBill = max(user.lastBill ?? now, now)
-            user.deletedAt = now
-            user.updatedAt = now
-            pending.events.append(self.userEvent(user, action: "delete", at: now, statusReason: "Project deleted"))
-            try await pending.flush(to: transaction)
-            try await transaction.updateUser(user)
-            try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
         }
+    }
+
+    /// Deletes a project's account in a transaction: every live resource stops at `time` (or where it is billed
+    /// until, if later), the account is settled and soft-deleted, its jobs dropped.
+    /// - Returns: `false` when there is no such live user.
+    func deleteUserLocked(
+        id: String,
+        at time: BillingTime,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws -> Bool {
+        guard var user = try await transaction.user(id, lock: true), user.deletedAt == nil else { return false }
+        // Nobody is left to bill: every live resource of the project stops at the deletion (recorded in its
+        // history, so that late events replay consistently), and the account is settled.
+        var pending = PendingWrites()
+        let live = try await transaction.liveResources(userID: id)
+        pending.remember(lookedUp: live.map(\.id), found: live)
+        var rules = RuleLookup()
+        for resource in live {
+            let stop = ResourceEvent(
+                messageID: "project-deleted-\(self.newID())",
+                action: .delete,
+                resourceType: resource.resourceType,
+                resourceID: resource.id,
+                userID: id,
+                properties: [:],
+                time: max(time, resource.billing.billedUntil ?? time)
+            )
+            try await self.applyLocked(stop, user: &user, pending: &pending, rules: &rules, now: now, in: transaction)
+        }
+        user.lastBill = max(user.lastBill ?? time, time)
+        user.deletedAt = now
+        user.updatedAt = now
+        pending.events.append(self.userEvent(user, action: "delete", at: now, statusReason: "Project deleted"))
+        try await pending.flush(to: transaction)
+        try await transaction.updateUser(user)
+        try await transaction.replaceJobs(userID: id, kinds: Job.Kind.allCases, with: [])
+        return true
     }
 
     package func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {

@@ -1,6 +1,8 @@
+import AMQP
 import BileanAPI
 package import BileanCore
 package import BileanEngine
+package import BileanNotification
 import BileanStore
 import Hummingbird
 package import Logging
@@ -14,6 +16,22 @@ package enum BileanServer {
         /// The role.
         package var role: ServerRole
         package var description: String { "bilean-server \(self.role.rawValue): \(self.role.unavailableReason ?? "")" }
+    }
+
+    /// A configuration that cannot start: the definitions file, the transport URL.
+    package struct StartupError: Error, CustomStringConvertible {
+        /// What is wrong, with the file and line when there is one.
+        package var description: String
+    }
+
+    /// What the notification listener needs: its configuration and the definitions, loaded and checked.
+    package struct ListenerSetup: Sendable {
+        /// The broker, exchanges, queue.
+        package var configuration: ListenerConfiguration
+        /// The definitions file.
+        package var definitions: ResourceDefinitions
+        /// Where the listener counts.
+        package var statistics = ListenerStatistics()
     }
 
     /// Runs a role until SIGTERM or SIGINT, then drains in-flight requests and closes the database.
@@ -31,6 +49,7 @@ package enum BileanServer {
                 metadata: ["bind_host": "\(configuration.bindHost)"]
             )
         }
+        let listener = try Self.listenerSetup(role: role, configuration: configuration, logger: logger)
         logger.info(
             "starting bilean-server",
             metadata: [
@@ -44,6 +63,7 @@ package enum BileanServer {
                 role: role,
                 configuration: configuration,
                 engine: engine,
+                listener: listener,
                 logger: logger
             )
             var groupConfiguration = ServiceGroupConfiguration(
@@ -70,7 +90,8 @@ package enum BileanServer {
     /// - Parameters:
     ///   - role: The role.
     ///   - configuration: bilean.conf.
-    ///   - engine: The billing engine the API calls.
+    ///   - engine: The billing engine the API and the listener call.
+    ///   - listener: The notification listener's setup, when the role listens.
     ///   - logger: The background logger.
     /// - Returns: The services.
     /// - Throws: ``APIError`` when the configured authentication is not available.
@@ -78,8 +99,22 @@ package enum BileanServer {
         role: ServerRole,
         configuration: BileanConfiguration,
         engine: any BillingEngine,
+        listener: ListenerSetup? = nil,
         logger: Logger
     ) throws -> [any Service] {
+        var services: [any Service] = []
+        if let listener {
+            services.append(
+                NotificationListener(
+                    configuration: listener.configuration,
+                    definitions: listener.definitions,
+                    engine: engine,
+                    statistics: listener.statistics,
+                    logger: logger
+                )
+            )
+        }
+        guard role.servesAPI else { return services }
         let router = try APIRouter.make(engine: engine, configuration: configuration.api)
         let host = configuration.bindHost
         let application = Application(
@@ -96,7 +131,65 @@ package enum BileanServer {
             },
             logger: logger
         )
-        return [application]
+        services.append(application)
+        return services
+    }
+
+    /// Loads the definitions and builds the listener's configuration, when the role listens.
+    /// - Parameters:
+    ///   - role: The role.
+    ///   - configuration: bilean.conf.
+    ///   - logger: The logger (`all` without `transport_url` says that it does not listen).
+    /// - Returns: The setup, or `nil` when the role does not listen.
+    /// - Throws: ``StartupError`` for a bad definitions file or transport URL, or `notification` without one.
+    package static func listenerSetup(
+        role: ServerRole,
+        configuration: BileanConfiguration,
+        logger: Logger
+    ) throws(StartupError) -> ListenerSetup? {
+        guard role.listens else { return nil }
+        guard let transportURL = configuration.transportURL else {
+            if role == .notification {
+                throw StartupError(
+                    description: "bilean-server notification: [DEFAULT] transport_url is not set (e.g. "
+                        + "rabbit://user:password@host:5672/)"
+                )
+            }
+            logger.notice(
+                "no [DEFAULT] transport_url: the notification listener is off (the REST API bills what it is told)"
+            )
+            return nil
+        }
+        let url: AMQPURL
+        do {
+            url = try AMQPURL(transportURL)
+        } catch {
+            throw StartupError(description: "[DEFAULT] transport_url: \(error.message)")
+        }
+        let definitions: ResourceDefinitions
+        do throws(DefinitionsError) {
+            if let path = configuration.definitionsFile {
+                definitions = try ResourceDefinitions.load(path: path)
+            } else {
+                definitions = try ResourceDefinitions.shipped()
+            }
+        } catch {
+            throw StartupError(description: "[resource_definition] definitions_cfg_file: \(error)")
+        }
+        let options = configuration.notification
+        var listener = ListenerConfiguration(
+            connection: AMQPConnectionConfiguration(url: url, connectionName: "bilean-notification")
+        )
+        listener.exchanges = options.exchanges
+        listener.topics = options.topics
+        listener.versionedTopics = options.versionedTopics
+        listener.versionedExchanges = options.versionedExchanges
+        listener.queue = options.queue
+        listener.prefetch = UInt16(clamping: options.prefetch)
+        listener.batchSize = options.batchSize
+        listener.maximumBodySize = options.maximumBodySize
+        listener.durableExchanges = options.durableExchanges
+        return ListenerSetup(configuration: listener, definitions: definitions)
     }
 
     /// Opens the database (migrating it), runs `body` with an engine over it, then closes it.

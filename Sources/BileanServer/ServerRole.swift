@@ -8,21 +8,25 @@ package enum ServerRole: String, Sendable, Hashable, CaseIterable {
     case engine
     /// The per-user timed jobs.
     case scheduler
-    /// The notification listener.
+    /// The notification listener (with the engine in process until the engine RPC exists).
     case notification
+
+    /// Whether the role serves the REST API.
+    package var servesAPI: Bool { self == .all || self == .api }
+
+    /// Whether the role runs the notification listener (`all` only when `transport_url` is set).
+    package var listens: Bool { self == .all || self == .notification }
 
     /// Why the role cannot run in this build, or `nil` when it can.
     package var unavailableReason: String? {
         switch self {
-        case .all, .api:
+        case .all, .api, .notification:
             return nil
         case .engine:
             return "the engine role serves AMQP RPC, which is not available in this build yet; "
                 + "run `bilean-server all` (or `api`, which embeds the engine)"
         case .scheduler:
             return "the scheduler role is not available in this build yet; run `bilean-server all`"
-        case .notification:
-            return "the notification listener is not available in this build yet; run `bilean-server all`"
         }
     }
 }

@@ -17,8 +17,9 @@ struct BileanServerCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops it gracefully: in-flight requests finish, then the database is closed. \
             Logs go to stderr.
 
-            Roles: all (default), api (the REST API; it embeds the engine until the engine RPC exists), and \
-            engine, scheduler, notification (not available in this build yet).
+            Roles: all (default: the REST API, and the notification listener when [DEFAULT] transport_url is set), \
+            api (the REST API), notification (the notification listener; needs transport_url); both embed the \
+            engine until the engine RPC exists. engine and scheduler are not available in this build yet.
             """
     )
 
@@ -49,6 +50,8 @@ struct BileanServerCommand: AsyncParsableCommand {
             try await BileanServer.run(role: role, configuration: configuration, logger: logger)
         } catch let error as BileanServer.RoleUnavailable {
             Self.fail("\(error)")
+        } catch let error as BileanServer.StartupError {
+            Self.fail("bilean-server: configuration error: \(error)")
         } catch {
             logger.critical("bilean-server failed", metadata: ["error": "\(String(reflecting: error))"])
             throw ExitCode.failure

@@ -29,6 +29,7 @@ struct BileanCommand: AsyncParsableCommand {
             ResourceList.self, ResourceShow.self, ResourceValidate.self,
             EventList.self,
             ConsumptionList.self, ConsumptionStatistics.self,
+            RejectedNotificationList.self, RejectedNotificationShow.self,
         ]
     )
 }

@@ -43,6 +43,41 @@ struct AMQPClientTests {
         }
     }
 
+    /// Batches: the next delivery and those already received, acknowledged with one `multiple` ack each.
+    @Test func batchesOfWhatArrivedTogetherAckedWithOneMultipleAck() async throws {
+        let queue = TestBroker.uniqueName("client.batches")
+        try await TestBroker.withChannel { channel in
+            _ = try await channel.queueDeclare(queue)
+            try await channel.confirmSelect()
+            var last: AMQPPublishReceipt?
+            for index in 0..<300 { last = try await channel.publish("m\(index)", routingKey: queue) }
+            try await last?.confirmed()
+        }
+        let consumer = AMQPReconnectingConsumer(
+            configuration: try TestBroker.configuration(),
+            queue: queue,
+            prefetchCount: 100,
+            logger: TestBroker.logger
+        )
+        var iterator = consumer.makeAsyncIterator()
+        var bodies: [String] = []
+        var batches = 0
+        while bodies.count < 300, let batch = try await iterator.next(upTo: 40) {
+            #expect((1...40).contains(batch.count))
+            #expect(Set(batch.map { $0.channel.number }).count == 1)
+            bodies += batch.map { $0.body.text }
+            try await batch.last?.ack(multiple: true)
+            batches += 1
+        }
+        await consumer.close()
+        #expect(bodies == (0..<300).map { "m\($0)" })
+        #expect(batches < 300)  // deliveries that arrived together came together
+        try await TestBroker.withChannel { channel in
+            #expect(try await channel.queueDeclare(queue, passive: true).messageCount == 0)
+            try await channel.queueDelete(queue)
+        }
+    }
+
     /// The test: 100,000 messages published with confirms and consumed with acks, none lost or duplicated.
     @Test func hundredThousandMessagesNoneLostOrDuplicated() async throws {
         let count = 100_000

@@ -40,6 +40,9 @@ struct FailingEngine: BillingEngine {
     func addRules(policyID: String, ruleIDs: [String]) async throws -> Policy { throw self.error }
     func removeRules(policyID: String, ruleIDs: [String]) async throws -> Policy { throw self.error }
     func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome] { throw self.error }
+    func ingest(_ batch: NotificationBatch) async throws -> IngestReport { throw self.error }
+    func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification] { throw self.error }
+    func rejectedNotification(_ id: String) async throws -> RejectedNotification { throw self.error }
     func resource(_ id: String) async throws -> Resource { throw self.error }
     func listResources(_ query: ListQuery) async throws -> [Resource] { throw self.error }
     func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool {

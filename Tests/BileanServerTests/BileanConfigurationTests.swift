@@ -1,6 +1,9 @@
+import AMQP
 import BileanAPI
 import BileanEngine
+import BileanNotification
 import BileanTestSupport
+import Foundation
 import Testing
 
 @testable import BileanServer
@@ -90,6 +93,12 @@ import Testing
         ("[bilean_api]\nmax_request_body_size = 10\n", 2, "[bilean_api] max_request_body_size"),
         ("[scheduler]\nprior_notify_time = -1\n", 2, "[scheduler] prior_notify_time"),
         ("[freeze]\naction = explode\n", 2, "[freeze] action"),
+        ("[notification]\nexchanges = ,\n", 2, "[notification] exchanges"),
+        ("[notification]\nqueue = a, b\n", 2, "[notification] queue"),
+        ("[notification]\ntopics = no spaces allowed\n", 2, "[notification] topics"),
+        ("[notification]\nprefetch = 0\n", 2, "[notification] prefetch"),
+        ("[notification]\nbatch_size = 100000\n", 2, "[notification] batch_size"),
+        ("[oslo_messaging_rabbit]\namqp_durable_queues = perhaps\n", 2, "[oslo_messaging_rabbit] amqp_durable_queues"),
     ])
     func invalidValuesNameFileLineAndOption(text: String, line: Int, option: String) {
         #expect {
@@ -128,10 +137,109 @@ import Testing
         }
     }
 
+    @Test func readsTheListenerOptions() throws {
+        let defaults = BileanConfiguration(environment: Self.environment).notification
+        #expect(defaults.exchanges == ["nova", "cinder", "neutron", "glance", "keystone", "openstack"])
+        #expect(defaults.queue == "bilean-notifications")
+        #expect(!defaults.durableExchanges)
+        let configuration = try Self.configuration(
+            """
+            [DEFAULT]
+            transport_url = rabbit://bilean:secret@mq1:5672/
+            [notification]
+            exchanges = nova, cinder , mycloud
+            topics = notifications,billing_notifications
+            versioned_topics =
+            queue = bilean-billing
+            prefetch = 200
+            batch_size = 50
+            max_body_size = 4096
+            [oslo_messaging_rabbit]
+            amqp_durable_queues = true
+            """
+        )
+        let options = configuration.notification
+        #expect(options.exchanges == ["nova", "cinder", "mycloud"])
+        #expect(options.topics == ["notifications", "billing_notifications"])
+        #expect(options.versionedTopics.isEmpty)
+        #expect(options.queue == "bilean-billing")
+        #expect(options.prefetch == 200)
+        #expect(options.batchSize == 50)
+        #expect(options.maximumBodySize == 4096)
+        #expect(options.durableExchanges)
+        #expect(configuration.warnings.isEmpty)
+
+        let setup = try #require(
+            try BileanServer.listenerSetup(
+                role: .notification,
+                configuration: configuration,
+                logger: TestDatabase.logger
+            )
+        )
+        let topology = setup.configuration.topology
+        #expect(topology.exchanges.map(\.name) == ["nova", "cinder", "mycloud"])
+        #expect(topology.exchanges.allSatisfy { $0.type == "topic" && $0.durable && !$0.autoDelete })
+        #expect(topology.queues.map(\.name) == ["bilean-billing"])
+        #expect(topology.queues.allSatisfy { $0.durable && !$0.autoDelete && !$0.exclusive })
+        #expect(
+            topology.bindings.map { "\($0.exchange) \($0.routingKey)" } == [
+                "nova notifications.info", "nova billing_notifications.info",
+                "cinder notifications.info", "cinder billing_notifications.info",
+                "mycloud notifications.info", "mycloud billing_notifications.info",
+            ]
+        )
+    }
+
+    @Test func theDefaultTopologyBindsNovasVersionedNotificationsAndDeclaresExchangesAsOsloDoes() throws {
+        let configuration = try Self.configuration("[DEFAULT]\ntransport_url = rabbit://u:p@mq:5672/\n")
+        let setup = try #require(
+            try BileanServer.listenerSetup(role: .all, configuration: configuration, logger: TestDatabase.logger)
+        )
+        let topology = setup.configuration.topology
+        #expect(topology.exchanges.allSatisfy { $0.type == "topic" && !$0.durable && !$0.autoDelete })
+        #expect(topology.queues.map(\.name) == ["bilean-notifications"])
+        let nova = topology.bindings.filter { $0.exchange == "nova" }.map(\.routingKey)
+        #expect(nova == ["notifications.info", "versioned_notifications.info"])
+        #expect(topology.bindings.filter { $0.exchange == "cinder" }.map(\.routingKey) == ["notifications.info"])
+        #expect(topology.bindings.count == 7)
+    }
+
+    @Test func theListenerNeedsATransportURLAndGoodDefinitions() throws {
+        let bare = BileanConfiguration(environment: Self.environment)
+        // `all` without a broker runs without a listener; `notification` cannot.
+        #expect(try BileanServer.listenerSetup(role: .all, configuration: bare, logger: TestDatabase.logger) == nil)
+        #expect(try BileanServer.listenerSetup(role: .api, configuration: bare, logger: TestDatabase.logger) == nil)
+        #expect(throws: BileanServer.StartupError.self) {
+            try BileanServer.listenerSetup(role: .notification, configuration: bare, logger: TestDatabase.logger)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bilean-defs-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("definitions.yaml")
+        try
+            "- event_type: compute.instance.create.end\n  resources:\n    - resource_type: os.nova.server\n      bogus: 1\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        var configuration = try Self.configuration("[DEFAULT]\ntransport_url = rabbit://u:p@mq:5672/\n")
+        configuration.definitionsFile = file.path
+        #expect {
+            try BileanServer.listenerSetup(role: .all, configuration: configuration, logger: TestDatabase.logger)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("\(file.path):4") && text.contains("bogus")
+        }
+        configuration.definitionsFile = directory.appendingPathComponent("missing.yaml").path
+        #expect {
+            try BileanServer.listenerSetup(role: .all, configuration: configuration, logger: TestDatabase.logger)
+        } throws: { error in
+            "\(error)".contains("missing.yaml") && "\(error)".contains("cannot read")
+        }
+    }
+
     @Test func unbuiltRolesSayWhy() {
         #expect(ServerRole.all.unavailableReason == nil)
         #expect(ServerRole.api.unavailableReason == nil)
-        for role in [ServerRole.engine, .scheduler, .notification] {
+        #expect(ServerRole.notification.unavailableReason == nil)
+        for role in [ServerRole.engine, .scheduler] {
             #expect(role.unavailableReason?.contains("not available in this build yet") == true)
         }
     }

@@ -43,9 +43,6 @@ enum BileanProcesses {
         environment: [String: String] = [:],
         timeout: Double = 60
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = Self.binaryDirectory.appendingPathComponent(name)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for key in [
             "BILEAN_URL", "OS_BILEAN_URL", "OS_TOKEN", "OS_AUTH_TOKEN", "OS_PROJECT_ID", "OS_ROLES", "OS_AUTH_URL",
@@ -53,7 +50,25 @@ enum BileanProcesses {
             env.removeValue(forKey: key)
         }
         env.merge(environment) { $1 }
-        process.environment = env
+        return try await Self.runExecutable(
+            Self.binaryDirectory.appendingPathComponent(name).path,
+            arguments,
+            environment: env,
+            timeout: timeout
+        )
+    }
+
+    /// Runs any executable to completion, with exactly this environment (the inherited one by default).
+    static func runExecutable(
+        _ path: String,
+        _ arguments: [String],
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeout: Double
+    ) async throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = environment
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("out")
@@ -67,7 +82,7 @@ enum BileanProcesses {
         while process.isRunning {
             if Date() > deadline {
                 process.terminate()
-                Issue.record("\(name) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+                Issue.record("\(path) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
                 break
             }
             try await Task.sleep(for: .milliseconds(20))

@@ -230,6 +230,7 @@ struct CLITests {
         "policy-remove-rules",
         "resource-list", "resource-show", "resource-validate",
         "event-list", "consumption-list", "consumption-statistics",
+        "rejected-notification-list", "rejected-notification-show",
     ]
 
     @Test(arguments: Self.commands)

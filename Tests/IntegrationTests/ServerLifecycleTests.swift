@@ -66,11 +66,41 @@ struct ServerLifecycleTests {
         #expect(try await server.stop() == 0)
     }
 
-    @Test(arguments: ["engine", "scheduler", "notification"])
+    @Test(arguments: ["engine", "scheduler"])
     func rolesNotBuiltYetSaySo(role: String) async throws {
         let output = try await BileanProcesses.run("bilean-server", [role])
         #expect(output.status == 1)
         #expect(output.stderr.contains("not available in this build yet"), "\(output.stderr)")
+    }
+
+    @Test func theNotificationRoleNeedsABroker() async throws {
+        let output = try await BileanProcesses.run("bilean-server", ["notification"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("[DEFAULT] transport_url is not set"), "\(output.stderr)")
+    }
+
+    @Test func aBadDefinitionsFileStopsTheStartWithItsLine() async throws {
+        let directory = try BileanProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let definitions = directory.appendingPathComponent("definitions.yaml")
+        try "- event_type: compute.instance.create.end\n  bogus: 1\n".write(
+            to: definitions,
+            atomically: true,
+            encoding: .utf8
+        )
+        let config = directory.appendingPathComponent("bilean.conf")
+        try """
+        [DEFAULT]
+        transport_url = rabbit://guest:guest@127.0.0.1:9/
+        [database]
+        connection = sqlite:///\(directory.appendingPathComponent("b.sqlite").path)
+        [resource_definition]
+        definitions_cfg_file = \(definitions.path)
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let output = try await BileanProcesses.run("bilean-server", ["all", "--config-file", config.path])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("\(definitions.path):2"), "\(output.stderr)")
+        #expect(output.stderr.contains("bogus"), "\(output.stderr)")
     }
 
     @Test func anUnknownRoleIsAUsageError() async throws {

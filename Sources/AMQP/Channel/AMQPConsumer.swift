@@ -58,5 +58,28 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
             self.index = 1
             return batch[0]
         }
+
+        /// The deliveries already received, without waiting: at most `limit` of them, possibly none.
+        ///
+        /// After ``next(isolation:)`` returned one delivery, this takes the others that arrived with it, so that a
+        /// consumer can handle a batch at a time (e.g. one database transaction and one `multiple` ack per batch).
+        /// The end of the sequence or its error is not reported here; the next ``next(isolation:)`` reports it.
+        /// - Parameter limit: The most deliveries to return.
+        /// - Returns: The deliveries, in order.
+        public mutating func takeAvailable(upTo limit: Int) -> [AMQPDelivery] {
+            var taken: [AMQPDelivery] = []
+            while taken.count < limit {
+                if self.index < self.batch.count {
+                    let end = Swift.min(self.batch.count, self.index + (limit - taken.count))
+                    taken += self.batch[self.index..<end]
+                    self.index = end
+                    continue
+                }
+                guard let ready = try? self.consumer.queue.takeReady(), !ready.isEmpty else { break }
+                self.batch = ready
+                self.index = 0
+            }
+            return taken
+        }
     }
 }

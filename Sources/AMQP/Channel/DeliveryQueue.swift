@@ -101,7 +101,7 @@ final class DeliveryQueue: Sendable {
     }
 
     /// What is ready without waiting: deliveries, an empty array at the end, `nil` when the consumer must wait.
-    private func takeReady() throws -> [AMQPDelivery]? {
+    func takeReady() throws -> [AMQPDelivery]? {
         let outcome: Result<[AMQPDelivery], any Error>? = self.state.withLock { state in
             if !state.items.isEmpty {
                 let items = state.items

@@ -171,5 +171,27 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
                 await self.consumer.drop()
             }
         }
+
+        /// The next delivery and those that arrived with it: waits for one (reconnecting as long as needed), then
+        /// adds up to `limit − 1` more that are already received, without waiting.
+        ///
+        /// Every delivery of a batch comes from the same channel, so acknowledging the last one with `multiple`
+        /// acknowledges the whole batch (and nothing else, if every earlier batch was acknowledged).
+        /// - Parameters:
+        ///   - limit: The most deliveries to return (at least 1).
+        ///   - actor: The caller's isolation.
+        /// - Returns: One to `limit` deliveries, or `nil` after ``AMQPReconnectingConsumer/close()`` or when the task
+        ///   is cancelled.
+        /// - Throws: `CancellationError` when cancelled while waiting to reconnect.
+        public mutating func next(
+            upTo limit: Int,
+            isolation actor: isolated (any Actor)? = #isolation
+        ) async throws -> [AMQPDelivery]? {
+            guard let first = try await self.next(isolation: actor) else { return nil }
+            guard limit > 1, var iterator = self.current else { return [first] }
+            let more = iterator.takeAvailable(upTo: limit - 1)
+            self.current = iterator
+            return [first] + more
+        }
     }
 }

@@ -28,6 +28,8 @@ package enum AccessPolicy {
         case eventsIndex = "events:index"
         case consumptionsIndex = "consumptions:index"
         case consumptionsStatistics = "consumptions:statistics"
+        case rejectedNotificationsIndex = "rejected_notifications:index"
+        case rejectedNotificationsGet = "rejected_notifications:get"
 
         /// Whether a project may do this to its own objects (else: admin only).
         package var allowsOwner: Bool {
@@ -37,7 +39,7 @@ package enum AccessPolicy {
                 return true
             case .usersIndex, .usersAction, .rulesIndex, .rulesGet, .rulesCreate, .rulesUpdate, .rulesDelete,
                 .policiesIndex, .policiesGet, .policiesCreate, .policiesUpdate, .policiesDelete, .policiesAction,
-                .resourcesValidateCreation:
+                .resourcesValidateCreation, .rejectedNotificationsIndex, .rejectedNotificationsGet:
                 return false
             }
         }

@@ -47,6 +47,15 @@ package protocol BillingEngine: Sendable {
 
     /// Applies resource events, all in one transaction; a message id seen before changes nothing.
     func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome]
+    /// Bills a batch of notifications in one transaction: each message id once (a message seen before changes
+    /// nothing), its resource and user facts applied, the message ids recorded as processed, and the rejected
+    /// messages recorded (once per message id; they are not marked processed, so a fixed message can be replayed).
+    /// When it returns, all of it is committed; when it throws, none of it is.
+    func ingest(_ batch: NotificationBatch) async throws -> IngestReport
+    /// A page of rejected notifications, newest first unless sorted otherwise.
+    func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification]
+    /// A rejected notification.
+    func rejectedNotification(_ id: String) async throws -> RejectedNotification
     /// A resource.
     func resource(_ id: String) async throws -> Resource
     /// A page of resources.

@@ -203,8 +203,16 @@ package struct ExactJSONReader {
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             self.index += 1
         }
+        // Slow path: copy each run between escapes in one go (oslo's inner message escapes every quote).
         var utf8 = Array(self.bytes[start..<self.index])
         while true {
+            let run = self.index
+            while self.index < self.bytes.count {
+                let byte = self.bytes[self.index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                self.index += 1
+            }
+            utf8.append(contentsOf: self.bytes[run..<self.index])
             guard let byte = self.current else { throw self.failure("unterminated string") }
             switch byte {
             case UInt8(ascii: "\""):
@@ -216,11 +224,8 @@ package struct ExactJSONReader {
             case UInt8(ascii: "\\"):
                 self.index += 1
                 try self.readEscape(into: &utf8)
-            case 0..<0x20:
-                throw self.failure("a control character in a string must be escaped")
             default:
-                utf8.append(byte)
-                self.index += 1
+                throw self.failure("a control character in a string must be escaped")
             }
         }
     }

@@ -35,6 +35,11 @@ package struct ListKeys: Sendable, Hashable {
         sortable: ["start_time", "end_time", "resource_type", "resource_id", "created_at"],
         filterable: ["resource_type", "resource_id"]
     )
+    /// Rejected notifications.
+    package static let rejectedNotifications = ListKeys(
+        sortable: ["received_at", "code", "event_type"],
+        filterable: ["code", "event_type", "message_id", "exchange"]
+    )
     /// Consumption statistics: a window and a user, no sorting or filters.
     package static let statistics = ListKeys(sortable: [], filterable: [])
 }

@@ -17,6 +17,7 @@ package struct DefinitionsError: Error, Sendable, Hashable, CustomStringConverti
             case emptyFields = "empty_fields"
             case unknownType = "unknown_type"
             case unknownAction = "unknown_action"
+            case unreadable
         }
 
         private let base: Base
@@ -45,6 +46,8 @@ package struct DefinitionsError: Error, Sendable, Hashable, CustomStringConverti
         package static let unknownType = Code(.unknownType)
         /// An `action` is not `create`, `update` or `delete` (`create` or `delete` for users).
         package static let unknownAction = Code(.unknownAction)
+        /// The file cannot be read (missing, no permission, not UTF-8).
+        package static let unreadable = Code(.unreadable)
 
         /// The code as written in logs, e.g. `unknown_key`.
         package var description: String { self.base.rawValue }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The loaded definitions file: which notifications become which billing facts.
 ///
 /// The format is BILEAN.md's, extended: a list of entries
@@ -47,5 +49,19 @@ package struct ResourceDefinitions: Sendable, Hashable {
     /// - Throws: ``DefinitionsError`` only if the shipped text were broken, which the tests rule out.
     package static func shipped() throws(DefinitionsError) -> ResourceDefinitions {
         try ResourceDefinitions(yaml: DefaultDefinitions.yaml, source: DefaultDefinitions.source)
+    }
+
+    /// Reads a definitions file (`[resource_definition] definitions_cfg_file`).
+    /// - Parameter path: The file.
+    /// - Returns: The definitions.
+    /// - Throws: ``DefinitionsError`` naming the file, and the line and column of the first problem.
+    package static func load(path: String) throws(DefinitionsError) -> ResourceDefinitions {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw DefinitionsError(.unreadable, "cannot read the file (\(error.localizedDescription))", source: path)
+        }
+        return try ResourceDefinitions(yaml: text, source: path)
     }
 }

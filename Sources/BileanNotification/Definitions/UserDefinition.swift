@@ -1,3 +1,5 @@
+package import BileanCore
+
 /// How one matching notification becomes one ``UserEvent``: an entry of a definition's `users` (Keystone's
 /// `identity.project.created` and `identity.project.deleted`).
 package struct UserDefinition: Sendable, Hashable {

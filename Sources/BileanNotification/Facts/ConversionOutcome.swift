@@ -1,3 +1,5 @@
+package import BileanCore
+
 /// What ``NotificationConverter`` made of a notification that it could read.
 package enum ConversionOutcome: Sendable, Hashable {
     /// The billing facts, in definition order; never empty.

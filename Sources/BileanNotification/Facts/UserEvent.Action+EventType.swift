@@ -1,4 +1,4 @@
-import BileanCore
+package import BileanCore
 
 extension UserEvent.Action {
     /// The user action an event type names, for a `users` entry without `action`: `*create*` (and only that) is a

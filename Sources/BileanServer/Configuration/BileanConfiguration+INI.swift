@@ -1,4 +1,5 @@
 import BileanAPI
+import BileanCore
 import Foundation
 
 extension BileanConfiguration {
@@ -122,6 +123,40 @@ extension BileanConfiguration {
                 config.definitionsFile = value
             }
         ],
+        "notification": [
+            "exchanges": { config, value throws(OptionError) in
+                config.notification.exchanges = try Self.names(value, allowEmpty: false)
+            },
+            "topics": { config, value throws(OptionError) in
+                config.notification.topics = try Self.names(value, allowEmpty: false)
+            },
+            "versioned_topics": { config, value throws(OptionError) in
+                config.notification.versionedTopics = try Self.names(value, allowEmpty: true)
+            },
+            "versioned_exchanges": { config, value throws(OptionError) in
+                config.notification.versionedExchanges = try Self.names(value, allowEmpty: true)
+            },
+            "queue": { config, value throws(OptionError) in
+                guard let name = try Self.names(value, allowEmpty: false).first, !value.contains(",") else {
+                    throw OptionError(message: "must be one queue name")
+                }
+                config.notification.queue = name
+            },
+            "prefetch": { config, value throws(OptionError) in
+                config.notification.prefetch = try Self.integer(value, in: 1...65_535)
+            },
+            "batch_size": { config, value throws(OptionError) in
+                config.notification.batchSize = try Self.integer(value, in: 1...10_000)
+            },
+            "max_body_size": { config, value throws(OptionError) in
+                config.notification.maximumBodySize = try Self.integer(value, in: 1024...(100 << 20))
+            },
+        ],
+        "oslo_messaging_rabbit": [
+            "amqp_durable_queues": { config, value throws(OptionError) in
+                config.notification.durableExchanges = try Self.boolean(value)
+            }
+        ],
         "freeze": [
             "action": { config, value throws(OptionError) in
                 guard let action = FreezeAction(rawValue: value.lowercased()) else {
@@ -138,6 +173,19 @@ extension BileanConfiguration {
         case "false", "0", "no", "off": return false
         default: throw OptionError(message: "must be true or false, not '\(value.prefix(40))'")
         }
+    }
+
+    /// A comma-separated list of AMQP names (exchanges, topics, queues): 1 to 255 bytes each, no spaces or
+    /// control characters.
+    static func names(_ value: String, allowEmpty: Bool) throws(OptionError) -> [String] {
+        let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        if names.isEmpty && !allowEmpty { throw OptionError(message: "must name at least one") }
+        for name in names {
+            guard name.utf8.count <= 255, !name.contains(" "), !name.containsControlCharacters else {
+                throw OptionError(message: "'\(name.prefix(40))' is not an AMQP name (1 to 255 bytes, no spaces)")
+            }
+        }
+        return names
     }
 
     static func integer(_ value: String, in range: ClosedRange<Int>) throws(OptionError) -> Int {

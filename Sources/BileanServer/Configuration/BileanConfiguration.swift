@@ -32,6 +32,8 @@ package struct BileanConfiguration: Sendable {
     package var definitionsFile: String?
     /// `[freeze] action`.
     package var freezeAction = FreezeAction.none
+    /// `[notification]` and `[oslo_messaging_rabbit] amqp_durable_queues`: the notification listener.
+    package var notification = NotificationOptions()
     /// `[keystone_authtoken]`, kept as written for the Keystone issue.
     package var keystoneAuthtoken: [String: String] = [:]
     /// Unknown sections and options, to be logged as warnings.
@@ -42,4 +44,29 @@ package struct BileanConfiguration: Sendable {
     package init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.database = .sqlite(path: DatabaseLocation.defaultSQLitePath(environment: environment))
     }
+}
+
+/// The notification listener's options, with BILEAN.md's defaults.
+package struct NotificationOptions: Sendable, Hashable {
+    /// `[notification] exchanges`.
+    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "openstack"]
+    /// `[notification] topics`.
+    package var topics = ["notifications"]
+    /// `[notification] versioned_topics`.
+    package var versionedTopics = ["versioned_notifications"]
+    /// `[notification] versioned_exchanges`.
+    package var versionedExchanges = ["nova"]
+    /// `[notification] queue`.
+    package var queue = "bilean-notifications"
+    /// `[notification] prefetch`.
+    package var prefetch = 1000
+    /// `[notification] batch_size`.
+    package var batchSize = 500
+    /// `[notification] max_body_size`.
+    package var maximumBodySize = 1_048_576
+    /// `[oslo_messaging_rabbit] amqp_durable_queues`.
+    package var durableExchanges = false
+
+    /// The defaults.
+    package init() {}
 }

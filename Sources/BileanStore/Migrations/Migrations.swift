@@ -156,7 +156,30 @@ package enum Migrations {
                 )
                 """,
             ]
-        )
+        ),
+        Migration(
+            version: 2,
+            name: "rejected notifications",
+            statements: [
+                """
+                CREATE TABLE rejected_notifications (
+                    id TEXT PRIMARY KEY,
+                    received_at BIGINT NOT NULL,
+                    message_id TEXT,
+                    event_type TEXT,
+                    publisher_id TEXT,
+                    code TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    exchange TEXT NOT NULL,
+                    routing_key TEXT NOT NULL,
+                    body_size BIGINT NOT NULL,
+                    body_excerpt TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX rejected_notifications_time ON rejected_notifications (received_at)",
+                "CREATE INDEX rejected_notifications_message ON rejected_notifications (message_id)",
+            ]
+        ),
     ]
 
     /// The newest schema version.

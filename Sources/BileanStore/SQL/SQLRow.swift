@@ -95,8 +95,10 @@ package struct SQLRow: Sendable {
     /// - Throws: ``StoreError`` if the column is NULL or not JSON.
     package func json(_ column: String) throws(StoreError) -> JSONValue {
         let text = try self.text(column)
-        do {
-            return try JSONValue(jsonText: text)
+        // Core's own reader: several times faster than Foundation's decoder on the billing hot path, and it keeps
+        // each number's text exactly as it was stored (the store writes canonical decimal text).
+        do throws(ExactJSONReader.Failure) {
+            return try ExactJSONReader.parse(Array(text.utf8), maximumDepth: 512)
         } catch {
             throw StoreError.corrupt(column, "invalid JSON")
         }

@@ -35,6 +35,10 @@ package protocol StoreTransaction: Sendable {
     /// - Returns: `true` if it was inserted.
     @discardableResult
     func insertUser(_ user: User) async throws -> Bool
+    /// Inserts users, skipping ids that exist, in as few statements as possible.
+    /// - Returns: The ids inserted.
+    @discardableResult
+    func insertUsers(_ users: [User]) async throws -> Set<String>
     /// Updates every field of a user.
     func updateUser(_ user: User) async throws
     /// Locks (PostgreSQL: `FOR UPDATE`, in id order) and returns the users with these ids that exist.
@@ -88,6 +92,9 @@ package protocol StoreTransaction: Sendable {
     func liveResources(userID: String?) async throws -> [Resource]
     /// The resources of these users that are not deleted.
     func liveResources(userIDs: [String]) async throws -> [Resource]
+    /// The billing state of these users' live resources, by user: what balances and jobs need, without the
+    /// resources' properties.
+    func liveBilling(userIDs: [String]) async throws -> [String: [ResourceBilling]]
     /// Every event of a resource's history, in arrival order.
     func timeline(resourceID: String) async throws -> [TimelineRecord]
     /// Changes the rate of one entry of a resource's history (a re-price after a late event).
@@ -119,6 +126,15 @@ package protocol StoreTransaction: Sendable {
     func insertEvents(_ events: [Event]) async throws
     /// A page of events.
     func events(_ query: ListQuery) async throws -> [Event]
+
+    /// Records notifications set aside, in as few statements as possible.
+    func insertRejectedNotifications(_ rejections: [RejectedNotification]) async throws
+    /// The message ids among these that a rejected notification already records.
+    func rejectedMessageIDs(among messageIDs: [String]) async throws -> Set<String>
+    /// A page of rejected notifications.
+    func rejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification]
+    /// A rejected notification by id.
+    func rejectedNotification(_ id: String) async throws -> RejectedNotification?
 
     /// Replaces the user's jobs of the given kinds with `jobs`.
     func replaceJobs(userID: String, kinds: [Job.Kind], with jobs: [Job]) async throws

@@ -52,18 +52,27 @@ extension SQLStoreTransaction {
 
     @discardableResult
     func insertUser(_ user: User) async throws -> Bool {
-        let rows = try await self.query(
+        try await !self.insertUsers([user]).isEmpty
+    }
+
+    func insertUsers(_ users: [User]) async throws -> Set<String> {
+        let rows = users.map { user -> SQLStatement in
             """
-            INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
-                created_at, updated_at, deleted_at)
-            VALUES (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
+            (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
                 \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
                 \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
                 \(.time(user.updatedAt)), \(.time(user.deletedAt)))
-            ON CONFLICT (id) DO NOTHING RETURNING id
             """
+        }
+        let inserted = try await self.insertRows(
+            """
+            INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
+                created_at, updated_at, deleted_at)
+            """,
+            rows,
+            suffix: " ON CONFLICT (id) DO NOTHING RETURNING id"
         )
-        return !rows.isEmpty
+        return Set(try inserted.map { try $0.text("id") })
     }
 
     func updateUser(_ user: User) async throws {

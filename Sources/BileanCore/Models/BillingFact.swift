@@ -1,5 +1,3 @@
-package import BileanCore
-
 /// What one notification tells billing: a change to a resource, or to a user (a Keystone project).
 package enum BillingFact: Sendable, Hashable {
     /// A resource was created, updated or deleted: for the engine's `apply`.

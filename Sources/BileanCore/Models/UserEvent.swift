@@ -1,5 +1,3 @@
-package import BileanCore
-
 /// A fact about a Keystone project (a Bilean user), from `identity.project.created` or `identity.project.deleted`.
 package struct UserEvent: Sendable, Hashable {
     /// What happened to the project.

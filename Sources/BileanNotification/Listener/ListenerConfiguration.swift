@@ -1,0 +1,62 @@
+package import AMQP
+
+/// Where the notification listener consumes, and how: `[notification]` and `[oslo_messaging_rabbit]` in
+/// `bilean.conf`, with BILEAN.md's defaults.
+package struct ListenerConfiguration: Sendable {
+    /// The broker (`[DEFAULT] transport_url`).
+    package var connection: AMQPConnectionConfiguration
+    /// The exchanges OpenStack services publish their notifications to (`exchanges`).
+    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "openstack"]
+    /// The notification topics bound on every exchange (`topics`; oslo's `[oslo_messaging_notifications] topics`).
+    package var topics = ["notifications"]
+    /// The versioned-notification topics (`versioned_topics`), bound only on ``versionedExchanges``.
+    package var versionedTopics = ["versioned_notifications"]
+    /// The exchanges that carry versioned notifications (`versioned_exchanges`): Nova's.
+    package var versionedExchanges = ["nova"]
+    /// The priorities bound: billing facts are all `info` notifications.
+    package var priorities = ["info"]
+    /// Bilean's own durable queue (`queue`); never the queues of other consumers such as Ceilometer.
+    package var queue = "bilean-notifications"
+    /// The most unacknowledged deliveries (`prefetch`).
+    package var prefetch: UInt16 = 1000
+    /// The most messages billed in one transaction and acknowledged with one `multiple` ack (`batch_size`).
+    package var batchSize = 500
+    /// `[oslo_messaging_rabbit] amqp_durable_queues`: oslo declares its exchanges durable when set, so Bilean
+    /// declares them exactly the same way (a different declaration would be refused by the broker).
+    package var durableExchanges = false
+    /// The largest body read (`max_body_size`, default 1 MiB); a larger one is set aside unread.
+    package var maximumBodySize = 1_048_576
+
+    /// The defaults, for a broker.
+    /// - Parameter connection: The broker.
+    package init(connection: AMQPConnectionConfiguration) {
+        self.connection = connection
+    }
+
+    /// The routing keys bound on an exchange: `<topic>.<priority>`.
+    /// - Parameter exchange: The exchange.
+    /// - Returns: The routing keys, in order.
+    package func routingKeys(for exchange: String) -> [String] {
+        var topics = self.topics
+        if self.versionedExchanges.contains(exchange) {
+            topics += self.versionedTopics.filter { !topics.contains($0) }
+        }
+        return topics.flatMap { topic in self.priorities.map { "\(topic).\($0)" } }
+    }
+
+    /// What the listener declares on every connection: each exchange as oslo.messaging declares it (topic,
+    /// durable only with `amqp_durable_queues`, not auto-deleted), Bilean's durable queue, and its bindings.
+    package var topology: AMQPTopology {
+        AMQPTopology(
+            exchanges: self.exchanges.map {
+                AMQPTopology.Exchange($0, type: "topic", durable: self.durableExchanges, autoDelete: false)
+            },
+            queues: [AMQPTopology.Queue(self.queue, durable: true, exclusive: false, autoDelete: false)],
+            bindings: self.exchanges.flatMap { exchange in
+                self.routingKeys(for: exchange).map {
+                    AMQPTopology.Binding(queue: self.queue, exchange: exchange, routingKey: $0)
+                }
+            }
+        )
+    }
+}

@@ -1,0 +1,379 @@
+package import AMQP
+package import BileanCore
+import Foundation
+package import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The notification listener (`bilean-notification`): consumes OpenStack notifications from Bilean's own queue and
+/// bills them, a batch per transaction.
+///
+/// For each batch of deliveries (those that arrived together, at most ``ListenerConfiguration/batchSize``): every
+/// body is parsed and converted; the billing facts and the messages set aside go to the engine in one transaction
+/// (with the processed message ids); only after it commits is the batch acknowledged, with one `multiple` ack. A
+/// crash before the commit loses nothing (the broker delivers the batch again); a crash between the commit and the
+/// ack bills nothing twice (the message ids are recorded). A body that cannot be understood is set aside (the
+/// rejected-notifications table and a warning) and acknowledged with the rest: it never blocks the queue.
+///
+/// When the database fails, the batch is retried with backoff and stays unacknowledged; a batch that keeps failing
+/// is retried one message at a time, so that one message the engine cannot take (set aside with the engine's reason
+/// after a few attempts) does not hold back the others.
+package struct NotificationListener: Service {
+    let configuration: ListenerConfiguration
+    let engine: any BillingEngine
+    let parser: NotificationParser
+    let converter: NotificationConverter
+    let logger: Logger
+    /// What the listener has done; logged when it stops.
+    package let statistics: ListenerStatistics
+    let backoff = AMQPBackoff(initial: .milliseconds(200), maximum: .seconds(30))
+
+    /// Creates a listener.
+    /// - Parameters:
+    ///   - configuration: The broker, exchanges, queue and batch size.
+    ///   - definitions: The definitions file.
+    ///   - engine: The billing engine.
+    ///   - statistics: Where to count (a new object by default).
+    ///   - logger: The background logger.
+    package init(
+        configuration: ListenerConfiguration,
+        definitions: ResourceDefinitions,
+        engine: any BillingEngine,
+        statistics: ListenerStatistics = ListenerStatistics(),
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.engine = engine
+        var parserConfiguration = NotificationParser.Configuration()
+        parserConfiguration.maximumBodySize = configuration.maximumBodySize
+        self.parser = NotificationParser(configuration: parserConfiguration)
+        self.converter = NotificationConverter(definitions: definitions)
+        self.statistics = statistics
+        self.logger = logger
+    }
+
+    /// Consumes until a graceful shutdown: the batch in hand is committed and acknowledged, then the connection
+    /// closes (deliveries not yet handled go back to the queue).
+    package func run() async throws {
+        let consumer = AMQPReconnectingConsumer(
+            configuration: self.configuration.connection,
+            queue: self.configuration.queue,
+            topology: self.configuration.topology,
+            prefetchCount: self.configuration.prefetch,
+            logger: self.logger
+        )
+        let stopping = Stopping()
+        self.logger.info(
+            "notification listener starting",
+            metadata: [
+                "queue": "\(self.configuration.queue)",
+                "exchanges": "\(self.configuration.exchanges.joined(separator: ","))",
+                "broker": "\(self.configuration.connection.url.hosts.map { "\($0.host):\($0.port)" })",
+            ]
+        )
+        await withGracefulShutdownHandler {
+            var iterator = consumer.makeAsyncIterator()
+            // Two stages: while one batch commits (and waits for the disk), the next is received and parsed.
+            // Batches commit and are acknowledged strictly in order.
+            var committing: Task<Bool, any Error>?
+            do {
+                while !stopping.isRequested,
+                    let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
+                {
+                    let batch = self.prepare(deliveries)
+                    if let previous = committing, try await !previous.value { break }
+                    committing = Task { try await self.finish(batch, stopping: stopping) }
+                }
+            } catch {
+                if !stopping.isRequested {
+                    self.logger.error(
+                        "notification listener failed",
+                        metadata: ["error": "\(String(reflecting: error))"]
+                    )
+                }
+            }
+            // The batch in hand still commits. On a shutdown its ack may find the connection closed already; the
+            // broker then delivers it again, and that changes nothing.
+            if let last = committing { _ = try? await last.value }
+            await consumer.close()
+        } onGracefulShutdown: {
+            stopping.request()
+            // The loop may be waiting for a delivery: closing the consumer ends that wait. A batch being billed
+            // finishes first; its ack then fails and the broker delivers it again, which bills nothing twice.
+            Task { await consumer.close() }
+        }
+        let figures = self.statistics.snapshot
+        self.logger.info(
+            "notification listener stopped",
+            metadata: [
+                "deliveries": "\(figures.deliveries)", "billed": "\(figures.billed)",
+                "ignored": "\(figures.ignored)", "duplicates": "\(figures.duplicates)",
+                "rejected": "\(figures.rejected)", "commits": "\(figures.commits)",
+                "failed_commits": "\(figures.failedCommits)",
+                "first_delivery_us": "\(figures.firstDelivery?.microseconds ?? 0)",
+                "last_commit_us": "\(figures.lastCommit?.microseconds ?? 0)",
+            ]
+        )
+    }
+
+    /// One delivery, read.
+    struct Item: Sendable {
+        var delivery: AMQPDelivery
+        var message: NotificationBatch.Message?
+        var rejection: RejectedNotification?
+        var notification: Notification?
+    }
+
+    /// A batch of deliveries, read.
+    struct PreparedBatch: Sendable {
+        var deliveries: [AMQPDelivery]
+        /// The deliveries that go to the engine (billed or set aside); the others are ignored by design.
+        var items: [Item]
+        var ignored: Int
+    }
+
+    /// Parses and converts a batch of deliveries.
+    func prepare(_ deliveries: [AMQPDelivery]) -> PreparedBatch {
+        let received = BillingTime(date: Date())
+        self.statistics.update {
+            $0.deliveries += deliveries.count
+            if $0.firstDelivery == nil { $0.firstDelivery = received }
+        }
+        var items: [Item] = []
+        items.reserveCapacity(deliveries.count)
+        var ignored = 0
+        for delivery in deliveries {
+            let item = self.read(delivery, at: received)
+            if item.message == nil && item.rejection == nil {
+                ignored += 1
+            } else {
+                items.append(item)
+            }
+        }
+        return PreparedBatch(deliveries: deliveries, items: items, ignored: ignored)
+    }
+
+    /// Bills a prepared batch and acknowledges it.
+    /// - Returns: `false` when a shutdown interrupted the retries (nothing acknowledged).
+    func finish(_ batch: PreparedBatch, stopping: Stopping) async throws -> Bool {
+        var report = IngestReport()
+        if !batch.items.isEmpty {
+            guard let committed = try await self.commit(batch.items, stopping: stopping) else { return false }
+            report = committed
+        }
+        let done = BillingTime(date: Date())
+        self.statistics.update {
+            $0.ignored += batch.ignored
+            $0.billed += report.billed
+            $0.duplicates += report.duplicates
+            $0.rejected += report.rejected
+            $0.lastCommit = done
+        }
+        if let last = batch.deliveries.last {
+            do {
+                try await last.ack(multiple: true)
+            } catch {
+                // The channel is gone: the broker delivers these messages again, and their ids are recorded.
+                self.logger.warning(
+                    "cannot acknowledge a billed batch; it will be delivered again and changes nothing",
+                    metadata: ["error": "\(String(reflecting: error))", "count": "\(batch.deliveries.count)"]
+                )
+            }
+        }
+        self.logger.debug(
+            "notifications billed",
+            metadata: [
+                "count": "\(batch.deliveries.count)", "billed": "\(report.billed)", "ignored": "\(batch.ignored)",
+                "duplicates": "\(report.duplicates)", "rejected": "\(report.rejected)",
+            ]
+        )
+        return true
+    }
+
+    /// Parses and converts one delivery.
+    func read(_ delivery: AMQPDelivery, at received: BillingTime) -> Item {
+        var item = Item(delivery: delivery)
+        let body = delivery.body.readableBytesView
+        var notification: Notification?
+        do throws(NotificationRejection) {
+            let parsed = try self.parser.parse(body)
+            notification = parsed
+            item.notification = parsed
+            switch try self.converter.convert(parsed) {
+            case .facts(let facts):
+                item.message = NotificationBatch.Message(messageID: parsed.messageID, facts: facts)
+            case .ignored(let reason):
+                self.logger.trace(
+                    "notification ignored",
+                    metadata: [
+                        "message.id": "\(parsed.messageID)", "event_type": "\(parsed.eventType)",
+                        "reason": "\(reason)",
+                    ]
+                )
+            }
+        } catch {
+            item.rejection = self.rejection(
+                code: "\(error.code)",
+                reason: error.message,
+                messageID: error.messageID ?? notification?.messageID,
+                eventType: error.eventType ?? notification?.eventType,
+                publisherID: notification?.publisherID,
+                delivery: delivery,
+                at: received
+            )
+        }
+        return item
+    }
+
+    /// A record of a message set aside, logged.
+    func rejection(
+        code: String,
+        reason: String,
+        messageID: String?,
+        eventType: String?,
+        publisherID: String?,
+        delivery: AMQPDelivery,
+        at time: BillingTime
+    ) -> RejectedNotification {
+        let body = delivery.body.readableBytesView
+        let rejection = RejectedNotification(
+            id: UUID().uuidString.lowercased(),
+            receivedAt: time,
+            messageID: messageID,
+            eventType: eventType,
+            publisherID: publisherID,
+            code: code,
+            reason: reason,
+            exchange: delivery.exchange,
+            routingKey: delivery.routingKey,
+            bodySize: body.count,
+            bodyExcerpt: RejectedNotification.excerpt(of: body)
+        )
+        self.logger.warning(
+            "notification set aside",
+            metadata: [
+                "code": "\(code)", "reason": "\(reason)", "message.id": "\(messageID ?? "-")",
+                "event_type": "\(eventType ?? "-")", "exchange": "\(delivery.exchange)",
+                "routing_key": "\(delivery.routingKey)", "rejection.id": "\(rejection.id)",
+            ]
+        )
+        return rejection
+    }
+
+    /// Commits a batch, retrying on failure; after a few failures, one message at a time.
+    /// - Returns: What was done, or `nil` when a shutdown interrupted the retries.
+    func commit(_ items: [Item], stopping: Stopping) async throws -> IngestReport? {
+        let batch = NotificationBatch(
+            messages: items.compactMap(\.message),
+            rejections: items.compactMap(\.rejection)
+        )
+        var failures = 0
+        while !stopping.isRequested {
+            do {
+                let report = try await self.engine.ingest(batch)
+                self.statistics.update { $0.commits += 1 }
+                return report
+            } catch {
+                failures += 1
+                self.statistics.update { $0.failedCommits += 1 }
+                let refused = (error as? BileanError).map { $0.code != .internalError } ?? false
+                self.logger.warning(
+                    "cannot bill a batch of notifications; retrying",
+                    metadata: [
+                        "error": "\(String(reflecting: error))", "attempt": "\(failures)",
+                        "count": "\(items.count)",
+                    ]
+                )
+                if items.count > 1 && (refused || failures >= Self.attemptsBeforeSplitting) {
+                    return try await self.commitEach(items, stopping: stopping)
+                }
+                if items.count == 1 && (refused || failures >= Self.attemptsBeforeSettingAside) {
+                    return try await self.commitSetAside(items[0], error: error, stopping: stopping)
+                }
+                try await self.pause(afterFailures: failures, stopping: stopping)
+            }
+        }
+        return nil
+    }
+
+    /// Commits each message of a batch on its own.
+    func commitEach(_ items: [Item], stopping: Stopping) async throws -> IngestReport? {
+        var total = IngestReport()
+        for item in items {
+            guard let report = try await self.commit([item], stopping: stopping) else { return nil }
+            total.billed += report.billed
+            total.duplicates += report.duplicates
+            total.rejected += report.rejected
+        }
+        return total
+    }
+
+    /// Sets aside a message that the engine keeps refusing, with the engine's reason.
+    func commitSetAside(_ item: Item, error: any Error, stopping: Stopping) async throws -> IngestReport? {
+        let code: String
+        let reason: String
+        if let error = error as? BileanError, error.code != .internalError {
+            code = "engine_refused"
+            reason = error.description
+        } else {
+            code = "engine_failed"
+            reason = "billing failed \(Self.attemptsBeforeSettingAside) times: \(String(describing: error))"
+        }
+        let rejection = self.rejection(
+            code: code,
+            reason: reason,
+            messageID: item.notification?.messageID,
+            eventType: item.notification?.eventType,
+            publisherID: item.notification?.publisherID,
+            delivery: item.delivery,
+            at: BillingTime(date: Date())
+        )
+        var aside = item
+        aside.message = nil
+        aside.rejection = rejection
+        var failures = 0
+        while !stopping.isRequested {
+            do {
+                let report = try await self.engine.ingest(NotificationBatch(rejections: [rejection]))
+                self.statistics.update { $0.commits += 1 }
+                return report
+            } catch {
+                // The database itself is failing: wait for it, keeping the message unacknowledged.
+                failures += 1
+                self.statistics.update { $0.failedCommits += 1 }
+                self.logger.warning(
+                    "cannot record a rejected notification; retrying",
+                    metadata: ["error": "\(String(reflecting: error))", "attempt": "\(failures)"]
+                )
+                try await self.pause(afterFailures: failures, stopping: stopping)
+            }
+        }
+        return nil
+    }
+
+    /// Waits before a retry; returns early on shutdown.
+    func pause(afterFailures failures: Int, stopping: Stopping) async throws {
+        let delay = self.backoff.delay(afterFailures: failures)
+        let step = Duration.milliseconds(100)
+        var waited = Duration.zero
+        while waited < delay && !stopping.isRequested {
+            try await Task.sleep(for: step)
+            waited += step
+        }
+    }
+
+    /// Failed attempts of a whole batch before it is retried one message at a time.
+    static let attemptsBeforeSplitting = 3
+    /// Failed attempts of a single message before it is set aside.
+    static let attemptsBeforeSettingAside = 5
+
+    /// A shutdown request, shared with the graceful-shutdown handler.
+    final class Stopping: Sendable {
+        private let requested = Atomic(false)
+
+        var isRequested: Bool { self.requested.load(ordering: .acquiring) }
+
+        func request() { self.requested.store(true, ordering: .releasing) }
+    }
+}
