@@ -221,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanNotificationTests",
-            dependencies: ["BileanNotification", "BileanCore"],
+            dependencies: ["BileanNotification", "BileanCore", "AMQP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

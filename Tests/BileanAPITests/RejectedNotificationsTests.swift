@@ -55,6 +55,19 @@ struct RejectedNotificationsTests {
             #expect(one["body_size"] == .number("11"))
             #expect(one.text("received_at") == APITestHarness.time(1))
             #expect(one["publisher_id"] == .null)
+            // Paging by event type sees every row once, the one without an event type included.
+            var seen: [String] = []
+            var marker = ""
+            for _ in 0..<5 {
+                let page = try await api.list(
+                    "\(prefix)/rejected-notifications?sort_keys=event_type&limit=1\(marker)",
+                    "rejected_notifications"
+                )
+                guard let id = page.first?.text("id") else { break }
+                seen.append(id)
+                marker = "&marker=\(id)"
+            }
+            #expect(seen.sorted() == ["rej-0", "rej-1", "rej-2"])
             expectOpenStackError(try await api.get("\(prefix)/rejected-notifications/nope"), .notFound)
             expectOpenStackError(try await api.get("\(prefix)/rejected-notifications?sort_keys=reason"), .badRequest)
             expectOpenStackError(try await api.get("\(prefix)/rejected-notifications?user_id=p1"), .badRequest)

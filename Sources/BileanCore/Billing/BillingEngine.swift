@@ -52,7 +52,7 @@ package protocol BillingEngine: Sendable {
     /// messages recorded (once per message id; they are not marked processed, so a fixed message can be replayed).
     /// When it returns, all of it is committed; when it throws, none of it is.
     func ingest(_ batch: NotificationBatch) async throws -> IngestReport
-    /// A page of rejected notifications, newest first unless sorted otherwise.
+    /// A page of rejected notifications, oldest first (by `received_at`) unless sorted otherwise.
     func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification]
     /// A rejected notification.
     func rejectedNotification(_ id: String) async throws -> RejectedNotification

@@ -17,8 +17,9 @@ import Synchronization
 /// rejected-notifications table and a warning) and acknowledged with the rest: it never blocks the queue.
 ///
 /// When the database fails, the batch is retried with backoff and stays unacknowledged; a batch that keeps failing
-/// is retried one message at a time, so that one message the engine cannot take (set aside with the engine's reason
-/// after a few attempts) does not hold back the others.
+/// is retried one message at a time. A message the engine refuses is set aside with the engine's reason at once; one
+/// on which it keeps failing is set aside only once a probe read shows that the database answers (an outage never
+/// sets messages aside), so that one bad message does not hold back the others.
 package struct NotificationListener: Service {
     let configuration: ListenerConfiguration
     let engine: any BillingEngine
@@ -53,8 +54,9 @@ package struct NotificationListener: Service {
         self.logger = logger
     }
 
-    /// Consumes until a graceful shutdown: the batch in hand is committed and acknowledged, then the connection
-    /// closes (deliveries not yet handled go back to the queue).
+    /// Consumes until a graceful shutdown (or cancellation): the batch being billed still commits, and the
+    /// connection closes; deliveries not yet acknowledged go back to the queue and bill nothing twice when they come
+    /// again (a rejected message without a message id is then recorded again).
     package func run() async throws {
         let consumer = AMQPReconnectingConsumer(
             configuration: self.configuration.connection,
@@ -73,30 +75,12 @@ package struct NotificationListener: Service {
             ]
         )
         await withGracefulShutdownHandler {
-            var iterator = consumer.makeAsyncIterator()
-            // Two stages: while one batch commits (and waits for the disk), the next is received and parsed.
-            // Batches commit and are acknowledged strictly in order.
-            var committing: Task<Bool, any Error>?
-            do {
-                while !stopping.isRequested,
-                    let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
-                {
-                    let batch = self.prepare(deliveries)
-                    if let previous = committing, try await !previous.value { break }
-                    committing = Task { try await self.finish(batch, stopping: stopping) }
-                }
-            } catch {
-                if !stopping.isRequested {
-                    self.logger.error(
-                        "notification listener failed",
-                        metadata: ["error": "\(String(reflecting: error))"]
-                    )
-                }
+            await withTaskCancellationHandler {
+                await self.consume(consumer, stopping: stopping)
+            } onCancel: {
+                stopping.request()
+                Task { await consumer.close() }
             }
-            // The batch in hand still commits. On a shutdown its ack may find the connection closed already; the
-            // broker then delivers it again, and that changes nothing.
-            if let last = committing { _ = try? await last.value }
-            await consumer.close()
         } onGracefulShutdown: {
             stopping.request()
             // The loop may be waiting for a delivery: closing the consumer ends that wait. A batch being billed
@@ -123,6 +107,33 @@ package struct NotificationListener: Service {
         var message: NotificationBatch.Message?
         var rejection: RejectedNotification?
         var notification: Notification?
+    }
+
+    /// The consuming loop. Two stages: while one batch commits (and waits for the disk), the next is received and
+    /// parsed; batches commit and are acknowledged strictly in order.
+    func consume(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
+        var iterator = consumer.makeAsyncIterator()
+        var committing: Task<Bool, any Error>?
+        do {
+            while !stopping.isRequested,
+                let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
+            {
+                let batch = self.prepare(deliveries)
+                if let previous = committing, try await !previous.value { break }
+                committing = Task { try await self.finish(batch, stopping: stopping) }
+            }
+        } catch {
+            if !stopping.isRequested {
+                self.logger.error(
+                    "notification listener failed",
+                    metadata: ["error": "\(String(reflecting: error))"]
+                )
+            }
+        }
+        // The batch in hand still commits. On a shutdown its ack may find the connection closed already; the
+        // broker then delivers it again, and that changes nothing.
+        if let last = committing { _ = try? await last.value }
+        await consumer.close()
     }
 
     /// A batch of deliveries, read.
@@ -240,11 +251,11 @@ package struct NotificationListener: Service {
         let rejection = RejectedNotification(
             id: UUID().uuidString.lowercased(),
             receivedAt: time,
-            messageID: messageID,
-            eventType: eventType,
-            publisherID: publisherID,
-            code: code,
-            reason: reason,
+            messageID: messageID.map { Self.storable($0, limit: 255) },
+            eventType: eventType.map { Self.storable($0, limit: 255) },
+            publisherID: publisherID.map { Self.storable($0, limit: 255) },
+            code: Self.storable(code, limit: 64),
+            reason: Self.storable(reason, limit: 2048),
             exchange: delivery.exchange,
             routingKey: delivery.routingKey,
             bodySize: body.count,
@@ -259,6 +270,16 @@ package struct NotificationListener: Service {
             ]
         )
         return rejection
+    }
+
+    /// Text from a notification as the rejected-notifications table can keep it: control characters (NUL, which
+    /// PostgreSQL refuses in text, among them) replaced by U+FFFD, and at most `limit` characters.
+    static func storable(_ text: String, limit: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars.prefix(limit * 2) {
+            scalars.append(scalar.properties.generalCategory == .control ? "\u{FFFD}" : scalar)
+        }
+        return String(String(scalars).prefix(limit))
     }
 
     /// Commits a batch, retrying on failure; after a few failures, one message at a time.
@@ -288,8 +309,16 @@ package struct NotificationListener: Service {
                 if items.count > 1 && (refused || failures >= Self.attemptsBeforeSplitting) {
                     return try await self.commitEach(items, stopping: stopping)
                 }
-                if items.count == 1 && (refused || failures >= Self.attemptsBeforeSettingAside) {
+                if items.count == 1 && refused {
                     return try await self.commitSetAside(items[0], error: error, stopping: stopping)
+                }
+                // An internal error is the database's fault until a probe shows that it answers: only then is the
+                // message itself blamed and set aside (else it waits, unacknowledged, however long the outage).
+                if items.count == 1 && failures >= Self.attemptsBeforeSettingAside {
+                    if await self.databaseAnswers() {
+                        return try await self.commitSetAside(items[0], error: error, stopping: stopping)
+                    }
+                    failures = Self.attemptsBeforeSplitting
                 }
                 try await self.pause(afterFailures: failures, stopping: stopping)
             }
@@ -350,6 +379,11 @@ package struct NotificationListener: Service {
             }
         }
         return nil
+    }
+
+    /// Whether the database answers a read now (the probe before a message is blamed for a failure).
+    func databaseAnswers() async -> Bool {
+        (try? await self.engine.listRejectedNotifications(ListQuery(limit: 1))) != nil
     }
 
     /// Waits before a retry; returns early on shutdown.

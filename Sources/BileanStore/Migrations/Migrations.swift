@@ -177,7 +177,8 @@ package enum Migrations {
                 )
                 """,
                 "CREATE INDEX rejected_notifications_time ON rejected_notifications (received_at)",
-                "CREATE INDEX rejected_notifications_message ON rejected_notifications (message_id)",
+                // Unique: a message id is set aside once, even by concurrent listeners (NULLs stay distinct).
+                "CREATE UNIQUE INDEX rejected_notifications_message ON rejected_notifications (message_id)",
             ]
         ),
     ]

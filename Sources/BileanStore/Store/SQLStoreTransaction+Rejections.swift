@@ -9,7 +9,9 @@ extension SQLStoreTransaction {
     static let rejectionTable = TableSpec(
         table: "rejected_notifications",
         columns: rejectionColumns,
-        sortExpressions: ["received_at": "received_at", "code": "code", "event_type": "event_type"],
+        sortExpressions: [
+            "received_at": "received_at", "code": "code", "event_type": "COALESCE(event_type, '')",
+        ],
         filterColumns: [
             "code": .text("code"), "event_type": .text("event_type"), "message_id": .text("message_id"),
             "exchange": .text("exchange"),
@@ -44,7 +46,11 @@ extension SQLStoreTransaction {
                 \(rejection.bodyExcerpt))
             """
         }
-        try await self.insertRows("INSERT INTO rejected_notifications (\(Self.rejectionColumns))", rows)
+        try await self.insertRows(
+            "INSERT INTO rejected_notifications (\(Self.rejectionColumns))",
+            rows,
+            suffix: " ON CONFLICT DO NOTHING"
+        )
     }
 
     func rejectedMessageIDs(among messageIDs: [String]) async throws -> Set<String> {
