@@ -206,10 +206,8 @@ package struct NotificationListener: Service {
     func read(_ delivery: AMQPDelivery, at received: BillingTime) -> Item {
         var item = Item(delivery: delivery)
         let body = delivery.body.readableBytesView
-        var notification: Notification?
         do throws(NotificationRejection) {
             let parsed = try self.parser.parse(body)
-            notification = parsed
             item.notification = parsed
             switch try self.converter.convert(parsed) {
             case .facts(let facts):
@@ -227,9 +225,9 @@ package struct NotificationListener: Service {
             item.rejection = self.rejection(
                 code: "\(error.code)",
                 reason: error.message,
-                messageID: error.messageID ?? notification?.messageID,
-                eventType: error.eventType ?? notification?.eventType,
-                publisherID: notification?.publisherID,
+                messageID: error.messageID ?? item.notification?.messageID,
+                eventType: error.eventType ?? item.notification?.eventType,
+                publisherID: item.notification?.publisherID,
                 delivery: delivery,
                 at: received
             )
@@ -358,9 +356,6 @@ package struct NotificationListener: Service {
             delivery: item.delivery,
             at: BillingTime(date: Date())
         )
-        var aside = item
-        aside.message = nil
-        aside.rejection = rejection
         var failures = 0
         while !stopping.isRequested {
             do {
