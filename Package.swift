@@ -83,6 +83,42 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The oslo.messaging notification envelope (shared by the listener, billing.notify and later RPC) and the
+        // publisher of Bilean's own notifications.
+        .target(
+            name: "BileanMessaging",
+            dependencies: [
+                "BileanCore",
+                "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The OpenStack APIs a freeze calls: Keystone v3 (service credentials), Nova and Cinder.
+        .target(
+            name: "BileanOpenStack",
+            dependencies: [
+                "BileanCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // bilean-scheduler: the per-user notify, freeze and daily jobs (leased, so that several schedulers may
+        // share a database), the billing.notify outbox and the freeze actions.
+        .target(
+            name: "BileanScheduler",
+            dependencies: [
+                "BileanCore",
+                "BileanMessaging",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The v1 JSON bodies, shared by the API and the client: amounts as exact decimal strings.
         .target(
             name: "BileanAPIModels",
@@ -123,6 +159,9 @@ let package = Package(
                 "BileanEngine",
                 "BileanAPI",
                 "BileanNotification",
+                "BileanMessaging",
+                "BileanOpenStack",
+                "BileanScheduler",
                 "AMQP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,6 +197,7 @@ let package = Package(
                 "BileanCore",
                 "BileanStore",
                 "BileanEngine",
+                "BileanScheduler",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -175,12 +215,13 @@ let package = Package(
             path: "Benchmarks/AMQPBenchmarks",
             swiftSettings: swiftSettings
         ),
-        // Shared test code: environment-gated database URLs, temporary files, fixtures.
+        // Shared test code: environment-gated database URLs, temporary files, fixtures, a fake OpenStack.
         .target(
             name: "BileanTestSupport",
             dependencies: [
                 "BileanCore",
                 "BileanStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
@@ -246,6 +287,26 @@ let package = Package(
         .testTarget(
             name: "BileanServerTests",
             dependencies: ["BileanServer", "BileanAPI", "BileanEngine", "BileanNotification", "AMQP", "BileanTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanOpenStackTests",
+            dependencies: ["BileanCore", "BileanOpenStack", "BileanTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BileanSchedulerTests",
+            dependencies: [
+                "BileanCore",
+                "BileanStore",
+                "BileanEngine",
+                "BileanMessaging",
+                "BileanScheduler",
+                "BileanOpenStack",
+                "BileanTestSupport",
+                "AMQP",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Real `bilean-server` and `bilean` processes talking HTTP.

@@ -14,13 +14,17 @@ logger.logLevel = .warning
 
 var eventCount = 5000
 var batchSize = 100
+var schedulerUsers: Int?
+var schedulerDue = 20_000
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--events": eventCount = Int(arguments.popFirst() ?? "") ?? eventCount
     case "--batch": batchSize = Int(arguments.popFirst() ?? "") ?? batchSize
+    case "--scheduler-users": schedulerUsers = Int(arguments.popFirst() ?? "")
+    case "--scheduler-due": schedulerDue = Int(arguments.popFirst() ?? "") ?? schedulerDue
     default:
-        print("usage: bilean-bench [--events N] [--batch N]")
+        print("usage: bilean-bench [--events N] [--batch N] | --scheduler-users N [--scheduler-due N]")
         exit(2)
     }
 }
@@ -187,6 +191,38 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
             batchedRate / singleRate
         )
     )
+}
+
+if let users = schedulerUsers {
+    do {
+        let log = logger
+        try await SchedulerBenchmark.run(
+            name: "SQLite (WAL, synchronous=FULL)",
+            users: users,
+            due: schedulerDue,
+            open: {
+                let directory = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("bilean-bench-\(UUID().uuidString)")
+                let driver = try await SQLiteDriver.open(
+                    path: directory.appendingPathComponent("bench.sqlite").path,
+                    logger: log
+                )
+                let store = try await SQLBillingStore.open(driver: driver, logger: log)
+                return (
+                    store,
+                    {
+                        try await driver.close()
+                        try? FileManager.default.removeItem(at: directory)
+                    }
+                )
+            },
+            logger: log
+        )
+    } catch {
+        print("benchmark failed: \(String(reflecting: error))")
+        exit(1)
+    }
+    exit(0)
 }
 
 do {

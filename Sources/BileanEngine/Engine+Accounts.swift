@@ -19,41 +19,51 @@ extension Engine {
         return cover - user.credit
     }
 
-    /// What a user's account becomes after a change: its status, reason, jobs and a status-change event.
+    /// What a user's account becomes after a change: its status, reason, jobs, a status-change event and the
+    /// `billing.notify` notices to send.
     struct Reassessment {
         var user: User
+        /// The notify and freeze jobs.
         var jobs: [Job]
+        /// The daily settlement job the user should have (`nil`: none).
+        var daily: Job?
         var event: Event?
+        var actions: [UserStatusMachine.Action]
+        var notices: [BillingNotice]
     }
 
-    /// Re-evaluates a user's status after a change (``UserStatusMachine``) and computes its notify and freeze jobs.
-    /// Pure: proportional to the user's own live resources, never to the number of users.
-    func reassess(
-        _ user: User,
-        trigger: UserStatusMachine.Trigger,
-        billing: [ResourceBilling],
-        now: BillingTime
-    ) -> Reassessment {
+    /// Re-evaluates a user's status after a change (``UserStatusMachine``) and computes its jobs: O(1), from the
+    /// user's rate and open-interval sums (``OpenAccrual``), whatever its number of resources.
+    func reassess(_ user: User, trigger: UserStatusMachine.Trigger, now: BillingTime) -> Reassessment {
         var user = user
-        let balance = AccountMath.balance(user.balance, resources: billing, at: now)
+        let floor = Money.zero - user.credit
         let notifyAt = AccountMath.instant(
             whenBalanceReaches: self.notifyThreshold(for: user),
             balance: user.balance,
-            resources: billing,
+            rate: user.rate,
+            accrual: user.accrual,
             from: now
         )
         let freezeAt = AccountMath.instant(
-            whenBalanceReaches: Money.zero - user.credit,
+            whenBalanceReaches: floor,
             balance: user.balance,
-            resources: billing,
+            rate: user.rate,
+            accrual: user.accrual,
             from: now
         )
         let account = UserStatusMachine.Account(
-            balance: balance,
+            balance: AccountMath.balance(user.balance, rate: user.rate, accrual: user.accrual, at: now),
             rate: user.rate,
             credit: user.credit,
             notifyAt: notifyAt,
-            now: now
+            now: now,
+            isOverdrawn: AccountMath.isBalance(
+                atOrBelow: floor,
+                balance: user.balance,
+                rate: user.rate,
+                accrual: user.accrual,
+                at: now
+            )
         )
         let transition = UserStatusMachine().transition(from: user.status, on: trigger, account: account)
         var event: Event?
@@ -78,14 +88,66 @@ extension Engine {
         user.status = transition.status
         user.statusReason = transition.reason
         var jobs: [Job] = []
-        // A deleted project has no jobs: nothing is left to warn about or freeze.
+        var daily: Job?
+        // A deleted project has no jobs: nothing is left to warn about, freeze or settle; a frozen one bills nothing.
         if user.status != .freeze && user.deletedAt == nil {
             if let freezeAt { jobs.append(Job(userID: user.id, kind: .freeze, runAt: freezeAt)) }
             if user.status != .warning, let notifyAt {
                 jobs.append(Job(userID: user.id, kind: .notify, runAt: notifyAt))
             }
+            if !user.rate.isZero, let time = self.configuration.dailySettlement {
+                daily = Job(userID: user.id, kind: .daily, runAt: time.nextOccurrence(after: now))
+            }
         }
-        return Reassessment(user: user, jobs: jobs, event: event)
+        var notices: [BillingNotice] = []
+        for action in transition.actions {
+            switch action {
+            case .sendWarning:
+                notices.append(self.notice(.warning, user: user, balance: account.balance, runOut: freezeAt, at: now))
+            case .thawResources:
+                notices.append(self.notice(.thaw, user: user, balance: account.balance, runOut: freezeAt, at: now))
+            case .freezeResources:
+                // Sent by the freeze itself, with the balance it settled.
+                break
+            }
+        }
+        return Reassessment(
+            user: user,
+            jobs: jobs,
+            daily: daily,
+            event: event,
+            actions: transition.actions,
+            notices: notices
+        )
+    }
+
+    /// A `billing.notify` notice about a user.
+    func notice(
+        _ reason: BillingNotice.Reason,
+        user: User,
+        balance: Money,
+        runOut: BillingTime?,
+        at time: BillingTime
+    ) -> BillingNotice {
+        BillingNotice(
+            id: self.newID(),
+            userID: user.id,
+            reason: reason,
+            timestamp: time,
+            payload: .object([
+                "user_id": .string(user.id),
+                "user_name": user.name.map(JSONValue.string) ?? .null,
+                "reason": .string(reason.rawValue),
+                "status": .string(user.status.rawValue),
+                "status_reason": user.statusReason.map(JSONValue.string) ?? .null,
+                "balance": .string(balance.description),
+                "rate": .string(user.rate.perSecondForDisplay.description),
+                "credit": .string(user.credit.description),
+                "expected_run_out": runOut.map { .string($0.iso8601) } ?? .null,
+                "timestamp": .string(time.iso8601),
+            ]),
+            createdAt: self.now()
+        )
     }
 
     /// Flushes `pending`, re-evaluates the locked users after a change, and writes them with their jobs: a few
@@ -98,21 +160,16 @@ extension Engine {
         now: BillingTime,
         in transaction: any StoreTransaction
     ) async throws -> [String: (user: User, resources: [Resource])] {
+        let users = try await self.thawingCovered(users, pending: &pending, now: now, in: transaction)
         try await pending.flush(to: transaction)
         guard !users.isEmpty else { return [:] }
         let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
-        let saved = try await self.saveReassessed(
-            users,
-            trigger: trigger,
-            billing: live.mapValues { $0.map(\.billing) },
-            now: now,
-            in: transaction
-        )
+        let saved = try await self.saveReassessed(users, trigger: trigger, now: now, in: transaction)
         return Dictionary(uniqueKeysWithValues: saved.map { ($0.id, ($0, live[$0.id] ?? [])) })
     }
 
-    /// ``refreshAccounts(_:trigger:pending:now:in:)`` without presenting the users: reads only the billing state
-    /// of their live resources (no properties), for the notification hot path.
+    /// ``refreshAccounts(_:trigger:pending:now:in:)`` without presenting the users: O(1) per user (no resource is
+    /// read), for the notification hot path.
     func refreshAccountsQuietly(
         _ users: [User],
         trigger: UserStatusMachine.Trigger,
@@ -120,34 +177,39 @@ extension Engine {
         now: BillingTime,
         in transaction: any StoreTransaction
     ) async throws {
+        let users = try await self.thawingCovered(users, pending: &pending, now: now, in: transaction)
         try await pending.flush(to: transaction)
         guard !users.isEmpty else { return }
-        let billing = try await transaction.liveBilling(userIDs: users.map(\.id))
-        _ = try await self.saveReassessed(users, trigger: trigger, billing: billing, now: now, in: transaction)
+        _ = try await self.saveReassessed(users, trigger: trigger, now: now, in: transaction)
     }
 
-    /// Reassesses users from the billing state of their live resources and writes them with their jobs and
-    /// status-change events, in a few statements.
+    /// Reassesses users and writes them with their jobs, status-change events and notices, in a few statements.
     private func saveReassessed(
         _ users: [User],
         trigger: UserStatusMachine.Trigger,
-        billing: [String: [ResourceBilling]],
         now: BillingTime,
         in transaction: any StoreTransaction
     ) async throws -> [User] {
-        var jobs: [Job] = []
-        var events: [Event] = []
-        var saved: [User] = []
-        for user in users {
-            let reassessment = self.reassess(user, trigger: trigger, billing: billing[user.id] ?? [], now: now)
-            jobs += reassessment.jobs
-            if let event = reassessment.event { events.append(event) }
-            saved.append(reassessment.user)
-        }
-        try await transaction.replaceJobs(userIDs: users.map(\.id), kinds: [.notify, .freeze], with: jobs)
-        try await transaction.insertEvents(events)
-        try await transaction.updateUsers(saved)
-        return saved
+        let reassessments = users.map { self.reassess($0, trigger: trigger, now: now) }
+        try await self.save(reassessments, in: transaction)
+        return reassessments.map(\.user)
+    }
+
+    /// Writes reassessed users with their jobs, events and notices.
+    func save(_ reassessments: [Reassessment], in transaction: any StoreTransaction) async throws {
+        guard !reassessments.isEmpty else { return }
+        let ids = reassessments.map(\.user.id)
+        try await transaction.replaceJobs(userIDs: ids, kinds: [.notify, .freeze], with: reassessments.flatMap(\.jobs))
+        // A daily settlement already scheduled stays as it is (moving it to the next day would skip one that is due
+        // now); users with nothing to settle lose theirs.
+        try await transaction.deleteJobs(
+            userIDs: reassessments.filter { $0.daily == nil }.map(\.user.id),
+            kinds: [.daily]
+        )
+        try await transaction.insertJobsIfAbsent(reassessments.compactMap(\.daily))
+        try await transaction.insertEvents(reassessments.compactMap(\.event))
+        try await transaction.insertNotices(reassessments.flatMap(\.notices))
+        try await transaction.updateUsers(reassessments.map(\.user))
     }
 
     /// ``refreshAccounts(_:trigger:pending:now:in:)`` for one user, returned with its real-time balance.

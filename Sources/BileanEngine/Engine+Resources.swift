@@ -125,13 +125,24 @@ extension Engine {
         var quote: Quote
         switch event.action {
         case .create, .update:
-            quote = try await self.price(
-                resourceType: resource.resourceType,
-                properties: event.properties,
-                policyID: try await rules.effectivePolicy(of: user, in: transaction),
-                rules: &rules,
-                in: transaction
-            )
+            if user.status == .freeze, event.time >= (user.frozenAt ?? event.time) {
+                // A frozen user's billing has stopped: what its resources do from the freeze on is recorded at rate 0
+                // (the thaw re-prices them); a late event from before the freeze is priced as usual.
+                quote = Quote(
+                    rate: .zero,
+                    ruleID: resource.ruleID,
+                    warning: nil,
+                    policyID: try await rules.effectivePolicy(of: user, in: transaction)
+                )
+            } else {
+                quote = try await self.price(
+                    resourceType: resource.resourceType,
+                    properties: event.properties,
+                    policyID: try await rules.effectivePolicy(of: user, in: transaction),
+                    rules: &rules,
+                    in: transaction
+                )
+            }
         case .delete:
             quote = Quote(
                 rate: .zero,
@@ -178,10 +189,24 @@ extension Engine {
         resource.updatedAt = now
         pending.save(resource)
         user.rate = user.rate - before.rate + step.billing.rate
+        user.accrual.move(from: before, to: step.billing)
         user.lastBill = max(user.lastBill ?? event.time, event.time)
         user.updatedAt = now
         if let charge = step.charge {
             self.record(charge, resource: resource, user: &user, pending: &pending)
+        }
+        if user.status == .freeze, let frozenAt = user.frozenAt, resource.billing.isActive,
+            !resource.billing.rate.isZero
+        {
+            // A late event from before the freeze left the resource billing past it: it stops where the others did.
+            self.stopBilling(
+                &resource,
+                at: frozenAt,
+                policyID: quote.policyID,
+                user: &user,
+                pending: &pending,
+                now: now
+            )
         }
         let rerated = step.charge?.cause == .rerate
         pending.events.append(

@@ -139,6 +139,7 @@ extension Engine {
                 Recharge(id: self.newID(), userID: userID, kind: kind, value: value, timestamp: now, metadata: metadata)
             )
             var pending = PendingWrites()
+            // If the money covers an overdraft, the refresh thaws the account: billing resumes from now.
             pending.events.append(
                 self.userEvent(
                     user,
@@ -182,7 +183,8 @@ extension Engine {
             // Re-price every live resource under the new policy from now on.
             let live = try await transaction.liveResources(userID: userID)
             pending.remember(lookedUp: live.map(\.id), found: live)
-            for resource in live where resource.billing.isActive {
+            // A frozen user's resources are not billed: the thaw prices them under the new policy.
+            for resource in live where resource.billing.isActive && user.status != .freeze {
                 let event = ResourceEvent(
                     messageID: "attach-policy-\(self.newID())",
                     action: .update,
@@ -248,6 +250,7 @@ extension Engine {
         for var resource in live {
             let step = resource.billing.settling(at: instant, cause: cause)
             guard step.billing != resource.billing else { continue }
+            user.accrual.move(from: resource.billing, to: step.billing)
             resource.billing = step.billing
             pending.save(resource)
             if let charge = step.charge {

@@ -14,6 +14,17 @@ package struct Engine: BillingEngine {
         package var priorNotifySeconds: Int64 = 3 * 3600
         /// The credit of a new user.
         package var defaultCredit: Money = .zero
+        /// When each billing user is settled every day (`[scheduler] daily_settlement_time`, midnight UTC);
+        /// `nil`: never.
+        package var dailySettlement: TimeOfDay? = .midnight
+        /// What a freeze does to the user's resources in the cloud (`[freeze] action`); `nil`: nothing.
+        package var freezeAction: CloudAction.Kind?
+        /// How many times a freeze action is tried before it is given up (`[freeze] max_attempts`).
+        package var cloudActionMaxAttempts = 10
+        /// The wait after the first failed attempt, doubled after each further one (`[freeze] retry_interval`).
+        package var cloudActionRetrySeconds: Int64 = 10
+        /// The longest wait between two attempts.
+        package var cloudActionMaxRetrySeconds: Int64 = 3600
 
         /// The defaults.
         package init() {}
@@ -62,6 +73,8 @@ package struct Engine: BillingEngine {
             return try await self.store.withTransaction(body)
         } catch let error as BileanError {
             throw error
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             self.logger.error(
                 "engine operation failed",

@@ -17,6 +17,13 @@ struct PendingWrites {
     var consumptions: [Consumption] = []
     /// New audit events.
     var events: [Event] = []
+    /// Users whose pending freeze actions are cancelled (thawed).
+    private var cancelledCloudActions: Set<String> = []
+
+    /// Cancels a thawed user's freeze actions that have not run yet.
+    mutating func cancelCloudActions(of userID: String) {
+        self.cancelledCloudActions.insert(userID)
+    }
 
     /// Records resources looked up in the store (`ids` that are absent from `found` do not exist).
     mutating func remember(lookedUp ids: [String], found: [Resource]) {
@@ -96,6 +103,10 @@ struct PendingWrites {
         self.rateUpdates = [:]
         try await transaction.insertConsumptions(self.consumptions)
         try await transaction.insertEvents(self.events)
+        for userID in self.cancelledCloudActions.sorted() {
+            try await transaction.deleteCloudActions(userID: userID)
+        }
+        self.cancelledCloudActions = []
         self.changed = []
         self.changedSet = []
         self.timeline = []

@@ -1,9 +1,13 @@
-import AMQP
+package import AMQP
 import BileanAPI
 package import BileanCore
 package import BileanEngine
+package import BileanMessaging
 package import BileanNotification
+package import BileanOpenStack
+package import BileanScheduler
 import BileanStore
+import Foundation
 import Hummingbird
 package import Logging
 package import ServiceLifecycle
@@ -50,6 +54,7 @@ package enum BileanServer {
             )
         }
         let listener = try Self.listenerSetup(role: role, configuration: configuration, logger: logger)
+        let scheduler = try Self.schedulerSetup(role: role, configuration: configuration, logger: logger)
         logger.info(
             "starting bilean-server",
             metadata: [
@@ -64,6 +69,7 @@ package enum BileanServer {
                 configuration: configuration,
                 engine: engine,
                 listener: listener,
+                scheduler: scheduler,
                 logger: logger
             )
             var groupConfiguration = ServiceGroupConfiguration(
@@ -100,9 +106,13 @@ package enum BileanServer {
         configuration: BileanConfiguration,
         engine: any BillingEngine,
         listener: ListenerSetup? = nil,
+        scheduler: SchedulerSetup? = nil,
         logger: Logger
     ) throws -> [any Service] {
         var services: [any Service] = []
+        if let scheduler {
+            services += scheduler.services(engine: engine, logger: logger)
+        }
         if let listener {
             services.append(
                 NotificationListener(
@@ -192,6 +202,115 @@ package enum BileanServer {
         return ListenerSetup(configuration: listener, definitions: definitions)
     }
 
+    /// What the scheduler needs: its loop settings, where `billing.notify` goes, and how a freeze reaches the cloud.
+    package struct SchedulerSetup: Sendable {
+        /// The job loop's settings.
+        package var configuration: SchedulerConfiguration
+        /// The broker and the notifier's settings; `nil`: notices are only logged.
+        package var notifier: (url: AMQPURL, configuration: OsloNotifierConfiguration)?
+        /// The service credentials for freeze actions; `nil` when `[freeze] action = none`.
+        package var cloud: OpenStackCredentials?
+
+        /// The scheduler's services: the job loop, the notice dispatcher and the freeze action runner.
+        func services(engine: any BillingEngine, logger: Logger) -> [any Service] {
+            let sender: any BillingNoticeSender
+            if let notifier {
+                let publisher = AMQPReconnectingPublisher(
+                    configuration: AMQPConnectionConfiguration(url: notifier.url, connectionName: "bilean-scheduler"),
+                    topology: notifier.configuration.topology,
+                    logger: logger
+                )
+                sender = OsloNotifier(publisher: publisher, configuration: notifier.configuration)
+            } else {
+                sender = LoggingNoticeSender(logger: logger)
+            }
+            var services: [any Service] = [
+                JobScheduler(
+                    engine: engine,
+                    configuration: self.configuration,
+                    now: { BillingTime(date: Date()) },
+                    logger: logger
+                ),
+                NoticeDispatcher(engine: engine, sender: sender, configuration: self.configuration, logger: logger),
+            ]
+            if let cloud {
+                services.append(
+                    FreezeActionRunner(
+                        engine: engine,
+                        executor: OpenStackCloud(credentials: cloud, logger: logger),
+                        configuration: self.configuration,
+                        logger: logger
+                    )
+                )
+            }
+            return services
+        }
+    }
+
+    /// Builds the scheduler's setup, when the role schedules.
+    /// - Throws: ``StartupError`` for a bad transport URL, or a freeze action without service credentials.
+    package static func schedulerSetup(
+        role: ServerRole,
+        configuration: BileanConfiguration,
+        logger: Logger
+    ) throws(StartupError) -> SchedulerSetup? {
+        guard role.schedules else { return nil }
+        let options = configuration.scheduler
+        guard options.leaseTime > 2 * options.pollInterval else {
+            throw StartupError(
+                description: "[scheduler] lease_time (\(options.leaseTime) s) must be more than twice poll_interval "
+                    + "(\(options.pollInterval) s): leases are renewed at every poll"
+            )
+        }
+        var loop = SchedulerConfiguration(
+            owner: "\(configuration.host):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        )
+        loop.pollInterval = .seconds(options.pollInterval)
+        loop.lookAheadSeconds = Int64(options.lookAhead)
+        loop.leaseSeconds = Int64(options.leaseTime)
+        loop.batchSize = options.batchSize
+        var setup = SchedulerSetup(configuration: loop)
+        if ["messagingv2", "messaging"].contains(configuration.notificationDriver) {
+            if let transportURL = configuration.transportURL {
+                do {
+                    var notifier = OsloNotifierConfiguration(publisherID: "billing.\(configuration.host)")
+                    notifier.exchange = configuration.controlExchange
+                    notifier.topics = configuration.notificationTopics
+                    notifier.durable = configuration.notification.durableExchanges
+                    setup.notifier = (try AMQPURL(transportURL), notifier)
+                } catch {
+                    throw StartupError(description: "[DEFAULT] transport_url: \(error.message)")
+                }
+            } else {
+                logger.notice("no [DEFAULT] transport_url: billing.notify notifications are logged, not published")
+            }
+        }
+        if configuration.freezeAction != .none {
+            let auth = configuration.keystoneAuthtoken
+            let required = ["auth_url", "username", "password", "project_name"]
+            let missing = required.filter { (auth[$0] ?? "").isEmpty }
+            guard missing.isEmpty, let authURL = auth["auth_url"], let username = auth["username"],
+                let password = auth["password"], let projectName = auth["project_name"]
+            else {
+                throw StartupError(
+                    description: "[freeze] action = \(configuration.freezeAction.rawValue) needs the service "
+                        + "credentials in [keystone_authtoken]: missing \(missing.joined(separator: ", "))"
+                )
+            }
+            setup.cloud = OpenStackCredentials(
+                authURL: authURL,
+                username: username,
+                password: password,
+                projectName: projectName,
+                userDomainName: auth["user_domain_name"] ?? "Default",
+                projectDomainName: auth["project_domain_name"] ?? "Default",
+                regionName: auth["region_name"],
+                interface: configuration.freezeInterface
+            )
+        }
+        return setup
+    }
+
     /// Opens the database (migrating it), runs `body` with an engine over it, then closes it.
     /// - Parameters:
     ///   - configuration: bilean.conf.
@@ -206,6 +325,14 @@ package enum BileanServer {
     ) async throws -> Result {
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.priorNotifySeconds = Int64(configuration.priorNotifyHours) * 3600
+        engineConfiguration.dailySettlement = configuration.scheduler.dailySettlementTime
+        switch configuration.freezeAction {
+        case .none: engineConfiguration.freezeAction = nil
+        case .stop: engineConfiguration.freezeAction = .stop
+        case .delete: engineConfiguration.freezeAction = .delete
+        }
+        engineConfiguration.cloudActionMaxAttempts = configuration.freezeMaxAttempts
+        engineConfiguration.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)
         switch configuration.database {
         case .sqlite(let path):
             let driver = try await SQLiteDriver.open(path: path, logger: logger)

@@ -17,16 +17,17 @@ package enum ServerRole: String, Sendable, Hashable, CaseIterable {
     /// Whether the role runs the notification listener (`all` only when `transport_url` is set).
     package var listens: Bool { self == .all || self == .notification }
 
+    /// Whether the role runs the scheduler (jobs, billing.notify, freeze actions).
+    package var schedules: Bool { self == .all || self == .scheduler }
+
     /// Why the role cannot run in this build, or `nil` when it can.
     package var unavailableReason: String? {
         switch self {
-        case .all, .api, .notification:
+        case .all, .api, .notification, .scheduler:
             return nil
         case .engine:
             return "the engine role serves AMQP RPC, which is not available in this build yet; "
                 + "run `bilean-server all` (or `api`, which embeds the engine)"
-        case .scheduler:
-            return "the scheduler role is not available in this build yet; run `bilean-server all`"
         }
     }
 }

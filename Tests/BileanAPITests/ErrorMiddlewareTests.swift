@@ -48,6 +48,21 @@ struct FailingEngine: BillingEngine {
     func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool {
         throw self.error
     }
+    func claimJobs(
+        owner: String,
+        dueBy horizon: BillingTime,
+        leaseUntil: BillingTime,
+        limit: Int
+    ) async throws
+        -> [Job]
+    { throw self.error }
+    func runJobs(_ jobs: [Job], owner: String) async throws -> [JobOutcome] { throw self.error }
+    func releaseJobs(owner: String) async throws { throw self.error }
+    func pendingNotices(limit: Int) async throws -> [BillingNotice] { throw self.error }
+    func deleteNotices(_ ids: [String]) async throws { throw self.error }
+    func releaseNotices(_ ids: [String]) async throws { throw self.error }
+    func claimCloudActions(limit: Int) async throws -> [CloudAction] { throw self.error }
+    func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws { throw self.error }
     func listEvents(_ query: ListQuery) async throws -> [Event] { throw self.error }
     func listConsumptions(_ query: ListQuery) async throws -> [Consumption] { throw self.error }
     func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] { throw self.error }

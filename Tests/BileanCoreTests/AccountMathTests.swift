@@ -210,25 +210,97 @@ struct AccountMathTests {
 
 @Suite("AccountMath rounding")
 struct AccountMathRoundingTests {
-    @Test func waitsUntilTheRoundedBalanceReachesTheThreshold() throws {
+    @Test func theInstantIsTheExactCrossingEvenWhereRoundingShowsMore() throws {
         // Two resources at 1 unit (10⁻¹²) per hour and 1 unit of money: the exact balance reaches 0 after half an
-        // hour, but each open interval then costs round(0.5) = 0 (half-even), so the shown balance is still 1.
-        // One microsecond later each costs round(0.5000000003) = 1 and the shown balance is −1.
+        // hour. The job instant is that exact crossing (O(1) from the sums), and the scheduler judges the exact
+        // balance there; the per-resource rounded balance (what the API shows) still shows 1 unit at that
+        // microsecond — each open interval costs round(0.5) = 0, half-even — and −1 one microsecond later: a
+        // difference of at most half a unit per open interval.
         let now = BillingTime(seconds: 1_700_000_000)
         let resource = ResourceBilling(startedAt: now, rate: Rate(unitsPerHour: 1), billedUntil: now)
+        let accrual = OpenAccrual.summing([resource, resource])
+        let rate = Rate(unitsPerHour: 2)
         let instant = try #require(
             AccountMath.instant(
                 whenBalanceReaches: .zero,
                 balance: Money(units: 1),
-                resources: [resource, resource],
+                rate: rate,
+                accrual: accrual,
                 from: now
             )
         )
-        #expect(instant - now == 1_800_000_001)
-        #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant) == Money(units: -1))
+        #expect(instant - now == 1_800_000_000)
         #expect(
-            AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant.adding(microseconds: -1))
-                == Money(units: 1)
+            AccountMath.isBalance(atOrBelow: .zero, balance: Money(units: 1), rate: rate, accrual: accrual, at: instant)
         )
+        #expect(
+            !AccountMath.isBalance(
+                atOrBelow: .zero,
+                balance: Money(units: 1),
+                rate: rate,
+                accrual: accrual,
+                at: instant.adding(microseconds: -1)
+            )
+        )
+        #expect(AccountMath.balance(Money(units: 1), rate: rate, accrual: accrual, at: instant) == .zero)
+        #expect(AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant) == Money(units: 1))
+        #expect(
+            AccountMath.balance(Money(units: 1), resources: [resource, resource], at: instant.adding(microseconds: 1))
+                == Money(units: -1)
+        )
+    }
+
+    @Test func theSumsGiveTheSameInstantAsTheResources() throws {
+        // Many resources with different rates, billing points and residues: the O(1) instant from the sums equals
+        // the instant solved over the resources one by one, and the sums move exactly with each change.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var resources: [ResourceBilling] = []
+            for _ in 0..<Int.random(in: 1...20, using: &generator) {
+                let start = BillingTime(seconds: 1_700_000_000 + Int64.random(in: 0...86_400, using: &generator))
+                var billing = ResourceBilling(
+                    startedAt: start,
+                    rate: Rate(unitsPerHour: Int128(Int64.random(in: 0...5_000_000_000_000, using: &generator))),
+                    billedUntil: start
+                )
+                billing = billing.settling(at: start.adding(microseconds: Int64.random(in: 1...9_999_999_999))).billing
+                resources.append(billing)
+            }
+            var sums = OpenAccrual.zero
+            for resource in resources { sums.move(from: ResourceBilling(), to: resource) }
+            #expect(sums == OpenAccrual.summing(resources))
+            let rate = resources.reduce(Rate.zero) { $0 + $1.rate }
+            let from = BillingTime(seconds: 1_700_100_000)
+            let balance = Money(units: Int128(Int64.random(in: 0...1_000_000_000_000_000, using: &generator)))
+            let fromSums = AccountMath.instant(
+                whenBalanceReaches: .zero,
+                balance: balance,
+                rate: rate,
+                accrual: sums,
+                from: from
+            )
+            #expect(
+                fromSums
+                    == AccountMath.instant(
+                        whenBalanceReaches: .zero,
+                        balance: balance,
+                        resources: resources,
+                        from: from
+                    )
+            )
+            if let fromSums, fromSums > from {
+                // The exact balance: D·balance − Σ (A + R·(t − B) − D·C) over the resources, at and before the instant.
+                func exact(_ t: BillingTime) -> Int128 {
+                    resources.reduce(Rate.accrualDenominator * balance.units) { total, r in
+                        guard r.isActive, let b = r.billedUntil, !r.rate.isZero else { return total }
+                        return total
+                            - (r.accrued + r.rate.accrual(microseconds: t - b)
+                                - Rate.accrualDenominator * r.charged.units)
+                    }
+                }
+                #expect(exact(fromSums) <= 0)
+                #expect(exact(fromSums.adding(microseconds: -1)) > 0)
+            }
+        }
     }
 }

@@ -137,15 +137,30 @@ struct UserStatusMachineTests {
         #expect(next.actions.isEmpty)
     }
 
-    @Test(arguments: [UserStatus.freeze, .initial])
-    func billingChangedDoesNotMoveFreezeOrInit(status: UserStatus) {
+    @Test func billingChangedDoesNotMoveInit() {
         for figures in [
             account(balance: 100, notifyIn: 3600),
             account(balance: 100, rate: .zero, notifyIn: nil),
             account(balance: -100, notifyIn: -1),
         ] {
-            let next = self.go(status, .billingChanged, figures)
-            #expect(next.status == status)
+            let next = self.go(.initial, .billingChanged, figures)
+            #expect(next.status == .initial)
+            #expect(next.actions.isEmpty)
+        }
+    }
+
+    @Test func billingChangedThawsAFrozenUserOnlyWhenTheOverdraftIsCovered() {
+        // A deletion or a late event that re-rated the past covers the overdraft: thawed, as by a recharge.
+        let covered = self.go(.freeze, .billingChanged, account(balance: 100, notifyIn: 3600))
+        #expect(covered.status == .active)
+        #expect(covered.actions == [.thawResources])
+        let idle = self.go(.freeze, .billingChanged, account(balance: 100, rate: .zero, notifyIn: nil))
+        #expect(idle.status == .free)
+        #expect(idle.actions == [.thawResources])
+        // Still overdrawn (exactly at −credit counts): stays frozen, nothing to do.
+        for figures in [account(balance: -100, notifyIn: -1), account(balance: 0, notifyIn: -1)] {
+            let next = self.go(.freeze, .billingChanged, figures)
+            #expect(next.status == .freeze)
             #expect(next.actions.isEmpty)
         }
     }

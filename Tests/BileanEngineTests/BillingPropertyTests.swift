@@ -206,6 +206,10 @@ struct BillingPropertyTests {
                     let consumed = try await transaction.consumptions(userID: user, overlapping: nil, nil)
                         .reduce(Money.zero) { $0 + $1.cost }
                     #expect(recharged - consumed == stored.balance, "ledger identity for \(user)")
+                    // The O(1) sums the scheduler solves with equal their recomputation over the live resources.
+                    let live = try await transaction.liveResources(userID: user).map(\.billing)
+                    #expect(stored.accrual == OpenAccrual.summing(live), "open-interval sums for \(user)")
+                    #expect(stored.rate == live.reduce(Rate.zero) { $0 + $1.rate }, "rate for \(user)")
                 }
             }
         }

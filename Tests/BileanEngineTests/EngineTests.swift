@@ -383,8 +383,10 @@ struct EngineTests {
             #expect(user.status == .active)
             #expect(user.rate.perSecondForDisplay.description == "1")
             let jobs = try await store.withTransaction { try await $0.jobs(userID: "p1") }
-            #expect(jobs.map(\.kind) == [.notify, .freeze])
-            #expect(jobs.map(\.runAt) == [Self.t0.adding(seconds: 5), Self.t0.adding(seconds: 10)])
+            // And the daily settlement at the next midnight UTC (t0 is 22:13:20).
+            let midnight = TimeOfDay.midnight.nextOccurrence(after: Self.t0)
+            #expect(jobs.map(\.kind) == [.notify, .freeze, .daily])
+            #expect(jobs.map(\.runAt) == [Self.t0.adding(seconds: 5), Self.t0.adding(seconds: 10), midnight])
             // A recharge of 10 more pushes both back by 10 s.
             _ = try await engine.recharge(
                 userID: "p1",
@@ -393,7 +395,7 @@ struct EngineTests {
                 metadata: .object([:])
             )
             let later = try await store.withTransaction { try await $0.jobs(userID: "p1") }
-            #expect(later.map(\.runAt) == [Self.t0.adding(seconds: 15), Self.t0.adding(seconds: 20)])
+            #expect(later.map(\.runAt) == [Self.t0.adding(seconds: 15), Self.t0.adding(seconds: 20), midnight])
             #expect(
                 try await engine.validateCreation(
                     userID: "p1",

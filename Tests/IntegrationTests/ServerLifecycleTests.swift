@@ -66,7 +66,21 @@ struct ServerLifecycleTests {
         #expect(try await server.stop() == 0)
     }
 
-    @Test(arguments: ["engine", "scheduler"])
+    @Test func aFreezeActionNeedsServiceCredentials() async throws {
+        let directory = try BileanProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("bilean.conf")
+        try "[freeze]\naction = stop\n[keystone_authtoken]\nusername = bilean\n".write(
+            to: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        let output = try await BileanProcesses.run("bilean-server", ["scheduler", "--config-file", config.path])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("missing auth_url, password, project_name"), "\(output.stderr)")
+    }
+
+    @Test(arguments: ["engine"])
     func rolesNotBuiltYetSaySo(role: String) async throws {
         let output = try await BileanProcesses.run("bilean-server", [role])
         #expect(output.status == 1)

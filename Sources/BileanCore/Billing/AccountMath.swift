@@ -16,20 +16,85 @@ package enum AccountMath {
         resources.reduce(balance) { $0 - $1.openCost(at: now) }
     }
 
-    /// The first instant, at or after `now`, at which the real-time balance is at or below `threshold`.
+    /// The exact cost of the open intervals at `t`, over ``Rate/accrualDenominator`` (not rounded): O(1) from
+    /// the user's sums.
+    /// - Parameters:
+    ///   - rate: The user's total rate.
+    ///   - accrual: The user's open-interval sums.
+    ///   - time: The instant.
+    /// - Returns: The numerator of the cost.
+    package static func openAccrual(rate: Rate, accrual: OpenAccrual, at time: BillingTime) -> Int128 {
+        accrual.residue + rate.unitsPerHour * Int128(time.microseconds) - accrual.weightedStart
+    }
+
+    /// The real-time balance at `now`, computed in O(1) from the user's sums and rounded once (half-even) to the
+    /// money unit. It may differ from ``balance(_:resources:at:)`` (which rounds each open interval as its
+    /// consumption will be) by at most half a unit per open interval; it is what the scheduler judges with.
+    /// - Parameters:
+    ///   - balance: The settled balance.
+    ///   - rate: The total rate.
+    ///   - accrual: The open-interval sums.
+    ///   - now: The instant.
+    /// - Returns: The balance.
+    package static func balance(_ balance: Money, rate: Rate, accrual: OpenAccrual, at now: BillingTime) -> Money {
+        let exact = Rate.accrualDenominator * balance.units - Self.openAccrual(rate: rate, accrual: accrual, at: now)
+        return Money(units: Money.roundedQuotient(exact, Rate.accrualDenominator))
+    }
+
+    /// Whether the exact real-time balance at `now` is at or below `threshold`.
+    /// - Parameters:
+    ///   - threshold: The balance to compare with (e.g. −credit).
+    ///   - balance: The settled balance.
+    ///   - rate: The total rate.
+    ///   - accrual: The open-interval sums.
+    ///   - now: The instant.
+    /// - Returns: `true` when it is at or below.
+    package static func isBalance(
+        atOrBelow threshold: Money,
+        balance: Money,
+        rate: Rate,
+        accrual: OpenAccrual,
+        at now: BillingTime
+    ) -> Bool {
+        let remaining = Rate.accrualDenominator * (balance - threshold).units
+        return remaining - Self.openAccrual(rate: rate, accrual: accrual, at: now) <= 0
+    }
+
+    /// The first microsecond, at or after `now`, at which the exact real-time balance is at or below `threshold`:
+    /// O(1) from the user's sums, whatever its number of resources.
     ///
-    /// Solved exactly over the resources' accruals (rational arithmetic, rounded up to the microsecond), then
-    /// moved forward if needed to the first microsecond at which the *rounded* real-time balance of
-    /// ``balance(_:resources:at:)`` — the one the status machine sees — is at or below the threshold. (That
-    /// rounded balance may also reach the threshold a little before the exact crossing, by at most half a 10⁻¹²
-    /// unit per resource; the instant returned is never before the exact crossing.) `nil` when the balance never
-    /// falls (total rate zero).
+    /// Solves `D·(balance − threshold) = residue + rate·t − weightedStart` for `t` (see ``OpenAccrual``), rounded up
+    /// to the microsecond. `nil` when the balance never falls (total rate zero).
     /// - Parameters:
     ///   - threshold: The balance to reach (e.g. −credit for a freeze).
     ///   - balance: The user's settled balance.
-    ///   - resources: The billing states of the user's resources.
+    ///   - rate: The user's total rate.
+    ///   - accrual: The user's open-interval sums.
     ///   - now: The earliest instant to return.
     /// - Returns: The instant, `now` if the balance is already at or below the threshold, or `nil`.
+    package static func instant(
+        whenBalanceReaches threshold: Money,
+        balance: Money,
+        rate: Rate,
+        accrual: OpenAccrual,
+        from now: BillingTime
+    ) -> BillingTime? {
+        guard rate.unitsPerHour > 0 else { return nil }
+        let target = Rate.accrualDenominator * (balance - threshold).units - accrual.residue + accrual.weightedStart
+        let crossing = Self.ceilingQuotient(target, rate.unitsPerHour)
+        guard crossing > Int128(now.microseconds) else { return now }
+        guard let micros = Int64(exactly: crossing) else { return nil }
+        return BillingTime(microseconds: micros)
+    }
+
+    /// ``instant(whenBalanceReaches:balance:rate:accrual:from:)`` over resources, summed first (for checks and
+    /// tests; the engine keeps the sums per user instead).
+    /// - Parameters:
+    ///   - threshold: The balance to reach.
+    ///   - balance: The settled balance.
+    ///   - resources: The billing states of the user's resources.
+    ///   - now: The earliest instant to return.
+    /// - Returns: The instant, `now`, or `nil` when the total rate is zero.
     package static func instant(
         whenBalanceReaches threshold: Money,
         balance: Money,
@@ -37,47 +102,19 @@ package enum AccountMath {
         from now: BillingTime
     ) -> BillingTime? {
         let billing = Array(resources)
-        let denominator = Rate.accrualDenominator
-        // Σ R_r · (t − B_r) = D · (balance − threshold + Σ charged_r) − Σ A_r, solved for t = now + Δ.
-        var target = denominator * (balance - threshold).units
-        var totalRate: Int128 = 0
-        for resource in billing {
-            guard resource.isActive, let billedUntil = resource.billedUntil, !resource.rate.isZero else { continue }
-            target += denominator * resource.charged.units - resource.accrued
-            target -= resource.rate.accrual(microseconds: now - billedUntil)
-            totalRate += resource.rate.unitsPerHour
-        }
-        guard totalRate > 0 else { return nil }
-        guard target > 0 else { return now }
-        let exact = Self.ceilingQuotient(target, totalRate)
-        // Rounding each open interval can leave the shown balance up to half a unit per resource above the exact
-        // one. If it is still above the threshold at the exact crossing, search (the balance never rises with
-        // time) for the first microsecond at which it is not; by `upper` the exact balance is n + 1 units lower.
-        let active = Int128(billing.filter { $0.isActive && !$0.rate.isZero }.count)
-        let upper = exact + Self.ceilingQuotient(denominator * (active + 1), totalRate)
-        func shown(_ delta: Int128) -> Bool? {
-            guard let micros = Int64(exactly: delta), micros < Int64.max - now.microseconds else { return nil }
-            return Self.balance(balance, resources: billing, at: now.adding(microseconds: micros)) <= threshold
-        }
-        guard let reachedAtExact = shown(exact) else { return nil }
-        var low = exact
-        var high = upper
-        if !reachedAtExact {
-            // Invariant: not reached at `low`, reached at `high`.
-            while high - low > 1 {
-                let middle = low + (high - low) / 2
-                guard let reached = shown(middle) else { return nil }
-                if reached { high = middle } else { low = middle }
-            }
-        } else {
-            high = exact
-        }
-        guard let micros = Int64(exactly: high), micros < Int64.max - now.microseconds else { return nil }
-        return now.adding(microseconds: micros)
+        let rate = billing.filter(\.isActive).reduce(Rate.zero) { $0 + $1.rate }
+        return Self.instant(
+            whenBalanceReaches: threshold,
+            balance: balance,
+            rate: rate,
+            accrual: OpenAccrual.summing(billing),
+            from: now
+        )
     }
 
     private static func ceilingQuotient(_ numerator: Int128, _ denominator: Int128) -> Int128 {
         let (quotient, remainder) = numerator.quotientAndRemainder(dividingBy: denominator)
+        // Truncation rounds toward zero: only a positive remainder needs the quotient moved up.
         return quotient + (remainder > 0 ? 1 : 0)
     }
 }

@@ -63,6 +63,33 @@ package protocol BillingEngine: Sendable {
     /// Whether the user can afford `count` of each resource for the next hour.
     func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool
 
+    /// Leases to a scheduler (`owner`) the earliest jobs due by `horizon` that no other scheduler holds, renewing
+    /// the leases it holds; a job whose owner died is taken over once its lease has expired.
+    func claimJobs(
+        owner: String,
+        dueBy horizon: BillingTime,
+        leaseUntil: BillingTime,
+        limit: Int
+    ) async throws
+        -> [Job]
+    /// Runs claimed jobs in one transaction: each one whose run time has come and that is still as claimed fires
+    /// once (its effect and its rescheduling commit together), the others are reported and left alone.
+    func runJobs(_ jobs: [Job], owner: String) async throws -> [JobOutcome]
+    /// Gives up a scheduler's leases (at a graceful stop), so that another one takes its jobs at once.
+    func releaseJobs(owner: String) async throws
+    /// Leases to the caller the oldest `billing.notify` notices waiting to be published that no other publisher
+    /// holds.
+    func pendingNotices(limit: Int) async throws -> [BillingNotice]
+    /// Gives back leased notices that could not be published.
+    func releaseNotices(_ ids: [String]) async throws
+    /// Forgets notices the broker has confirmed.
+    func deleteNotices(_ ids: [String]) async throws
+    /// Leases the freeze actions whose next attempt is due, of users still frozen (a thaw cancels the others).
+    func claimCloudActions(limit: Int) async throws -> [CloudAction]
+    /// Records how an attempt of a freeze action ended: done (an event), failed and retried later with backoff,
+    /// or given up (an error event).
+    func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws
+
     /// A page of events.
     func listEvents(_ query: ListQuery) async throws -> [Event]
     /// A page of consumptions.

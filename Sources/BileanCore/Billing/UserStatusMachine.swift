@@ -36,14 +36,24 @@ package struct UserStatusMachine: Sendable {
         package var notifyAt: BillingTime?
         /// Now.
         package var now: BillingTime
+        /// Whether the balance is at or below −credit (judged exactly by the engine; by default from `balance`).
+        package var isOverdrawn: Bool
 
         /// Creates the figures.
-        package init(balance: Money, rate: Rate, credit: Money, notifyAt: BillingTime?, now: BillingTime) {
+        package init(
+            balance: Money,
+            rate: Rate,
+            credit: Money,
+            notifyAt: BillingTime?,
+            now: BillingTime,
+            isOverdrawn: Bool? = nil
+        ) {
             self.balance = balance
             self.rate = rate
             self.credit = credit
             self.notifyAt = notifyAt
             self.now = now
+            self.isOverdrawn = isOverdrawn ?? (balance <= Money.zero - credit)
         }
     }
 
@@ -73,7 +83,7 @@ package struct UserStatusMachine: Sendable {
             case .freeze:
                 return Transition(status: .freeze, reason: "Balance overdrawn", actions: [])
             case .initial, .free, .active, .warning:
-                if account.balance > Money.zero - account.credit {
+                if !account.isOverdrawn {
                     // Stale job: a recharge or deletion came first.
                     return self.settled(status, account)
                 }
@@ -89,7 +99,7 @@ package struct UserStatusMachine: Sendable {
         case .recharged:
             switch status {
             case .freeze:
-                guard account.balance > Money.zero - account.credit else {
+                guard !account.isOverdrawn else {
                     return Transition(status: .freeze, reason: "Balance overdrawn", actions: [])
                 }
                 var next = self.settled(.active, account)
@@ -100,7 +110,15 @@ package struct UserStatusMachine: Sendable {
             }
         case .billingChanged:
             switch status {
-            case .freeze, .initial:
+            case .freeze:
+                // A deletion or a late event that re-rated the past may cover the overdraft: thaw as a recharge does.
+                guard !account.isOverdrawn else {
+                    return Transition(status: .freeze, reason: "Balance overdrawn", actions: [])
+                }
+                var next = self.settled(.active, account)
+                next.actions.insert(.thawResources, at: 0)
+                return next
+            case .initial:
                 return Transition(status: status, reason: Self.reason(status), actions: [])
             case .free, .active, .warning:
                 return self.settled(status, account)

@@ -30,3 +30,24 @@ package struct Job: Sendable, Hashable {
         self.leaseUntil = leaseUntil
     }
 }
+
+/// What running a claimed job did.
+package enum JobOutcome: Sendable, Hashable {
+    /// Its effect is committed (a warning sent, a freeze done, or a settlement; or nothing because a change had
+    /// already made it moot, e.g. a recharge before the freeze); the user's jobs were rescheduled.
+    case fired
+    /// The job is gone or has another run time now (a change rescheduled it): nothing was done.
+    case stale
+    /// Its run time is still in the future: nothing was done.
+    case notDue
+    /// Another scheduler holds a live lease on it: nothing was done.
+    case ownedElsewhere
+}
+
+/// How a freeze action ended, for ``BillingEngine/finishCloudAction(_:outcome:)``.
+package enum CloudActionOutcome: Sendable, Hashable {
+    /// The cloud answered.
+    case completed(CloudActionResult)
+    /// The attempt failed.
+    case failed(CloudActionError)
+}

@@ -10,6 +10,8 @@ package struct User: Sendable, Hashable {
     package var balance: Money
     /// The sum of the rates of the user's resources.
     package var rate: Rate
+    /// The sums over the user's open intervals that make its balance and its notify and freeze instants O(1).
+    package var accrual: OpenAccrual
     /// How far below zero the balance may go before the user is frozen.
     package var credit: Money
     /// The last settlement or billing change of the account.
@@ -24,6 +26,9 @@ package struct User: Sendable, Hashable {
     package var updatedAt: BillingTime?
     /// When the project was deleted (soft delete).
     package var deletedAt: BillingTime?
+    /// While frozen: the instant billing stopped. Events from then on are recorded at rate 0; earlier ones (late
+    /// deliveries) are priced as usual.
+    package var frozenAt: BillingTime?
 
     /// Creates a user.
     package init(
@@ -32,19 +37,22 @@ package struct User: Sendable, Hashable {
         policyID: String? = nil,
         balance: Money = .zero,
         rate: Rate = .zero,
+        accrual: OpenAccrual = .zero,
         credit: Money = .zero,
         lastBill: BillingTime? = nil,
         status: UserStatus = .initial,
         statusReason: String? = nil,
         createdAt: BillingTime,
         updatedAt: BillingTime? = nil,
-        deletedAt: BillingTime? = nil
+        deletedAt: BillingTime? = nil,
+        frozenAt: BillingTime? = nil
     ) {
         self.id = id
         self.name = name
         self.policyID = policyID
         self.balance = balance
         self.rate = rate
+        self.accrual = accrual
         self.credit = credit
         self.lastBill = lastBill
         self.status = status
@@ -52,5 +60,6 @@ package struct User: Sendable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
+        self.frozenAt = frozenAt
     }
 }

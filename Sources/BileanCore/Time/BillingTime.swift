@@ -14,7 +14,7 @@ package struct BillingTime: Sendable, Hashable, Comparable, CustomStringConverti
     package static let microsecondsPerSecond: Int64 = 1_000_000
 
     /// The number of microseconds in one day.
-    static let microsecondsPerDay: Int64 = 86_400 * microsecondsPerSecond
+    package static let microsecondsPerDay: Int64 = 86_400 * microsecondsPerSecond
 
     /// Microseconds since 1970-01-01T00:00:00Z; negative before.
     package var microseconds: Int64

@@ -87,6 +87,17 @@ extension BileanConfiguration {
                 }
                 config.transportURL = value
             },
+            "control_exchange": { config, value throws(OptionError) in
+                guard let name = try Self.names(value, allowEmpty: false).first, !value.contains(",") else {
+                    throw OptionError(message: "must be one exchange name")
+                }
+                config.controlExchange = name
+            },
+            "host": { config, value throws(OptionError) in
+                guard !value.isEmpty, value.utf8.count <= 255, !value.contains(" "), !value.containsControlCharacters
+                else { throw OptionError(message: "must be a host name") }
+                config.host = value
+            },
         ],
         "database": [
             "connection": { config, value throws(OptionError) in
@@ -115,7 +126,41 @@ extension BileanConfiguration {
         "scheduler": [
             "prior_notify_time": { config, value throws(OptionError) in
                 config.priorNotifyHours = try Self.integer(value, in: 0...8760)
-            }
+            },
+            "daily_settlement_time": { config, value throws(OptionError) in
+                if value.lowercased() == "none" {
+                    config.scheduler.dailySettlementTime = nil
+                    return
+                }
+                guard let time = TimeOfDay(parsing: value) else {
+                    throw OptionError(message: "must be HH:MM or HH:MM:SS (UTC) or none, not '\(value.prefix(40))'")
+                }
+                config.scheduler.dailySettlementTime = time
+            },
+            "poll_interval": { config, value throws(OptionError) in
+                config.scheduler.pollInterval = try Self.integer(value, in: 1...3600)
+            },
+            "look_ahead": { config, value throws(OptionError) in
+                config.scheduler.lookAhead = try Self.integer(value, in: 0...86_400)
+            },
+            "lease_time": { config, value throws(OptionError) in
+                config.scheduler.leaseTime = try Self.integer(value, in: 2...86_400)
+            },
+            "batch_size": { config, value throws(OptionError) in
+                config.scheduler.batchSize = try Self.integer(value, in: 1...10_000)
+            },
+        ],
+        "oslo_messaging_notifications": [
+            "driver": { config, value throws(OptionError) in
+                let driver = value.lowercased()
+                guard ["messagingv2", "messaging", "noop", "log"].contains(driver) else {
+                    throw OptionError(message: "must be messagingv2, messaging, noop or log, not '\(value.prefix(40))'")
+                }
+                config.notificationDriver = driver
+            },
+            "topics": { config, value throws(OptionError) in
+                config.notificationTopics = try Self.names(value, allowEmpty: false)
+            },
         ],
         "resource_definition": [
             "definitions_cfg_file": { config, value throws(OptionError) in
@@ -163,7 +208,19 @@ extension BileanConfiguration {
                     throw OptionError(message: "must be none, stop or delete, not '\(value.prefix(40))'")
                 }
                 config.freezeAction = action
-            }
+            },
+            "max_attempts": { config, value throws(OptionError) in
+                config.freezeMaxAttempts = try Self.integer(value, in: 1...1000)
+            },
+            "retry_interval": { config, value throws(OptionError) in
+                config.freezeRetryInterval = try Self.integer(value, in: 1...86_400)
+            },
+            "interface": { config, value throws(OptionError) in
+                guard ["public", "internal", "admin"].contains(value.lowercased()) else {
+                    throw OptionError(message: "must be public, internal or admin, not '\(value.prefix(40))'")
+                }
+                config.freezeInterface = value.lowercased()
+            },
         ],
     ]
 

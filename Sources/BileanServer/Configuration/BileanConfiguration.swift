@@ -1,4 +1,5 @@
 package import BileanAPI
+package import BileanCore
 import Foundation
 
 /// Everything `bilean.conf` sets, with BILEAN.md's defaults: with no file at all the all-in-one server starts on
@@ -34,6 +35,23 @@ package struct BileanConfiguration: Sendable {
     package var freezeAction = FreezeAction.none
     /// `[notification]` and `[oslo_messaging_rabbit] amqp_durable_queues`: the notification listener.
     package var notification = NotificationOptions()
+    /// `[scheduler]`: the job loop.
+    package var scheduler = SchedulerOptions()
+    /// `[freeze] max_attempts`: attempts of a freeze action before it is given up.
+    package var freezeMaxAttempts = 10
+    /// `[freeze] retry_interval`, seconds: the wait after a failed attempt, doubled after each further one.
+    package var freezeRetryInterval = 10
+    /// `[freeze] interface`: which catalog endpoints of Nova and Cinder a freeze calls.
+    package var freezeInterface = "internal"
+    /// `[DEFAULT] control_exchange`: the exchange `billing.notify` is published to.
+    package var controlExchange = "bilean"
+    /// `[DEFAULT] host`: this host's name in `publisher_id` and in the scheduler's lease owner.
+    package var host = ProcessInfo.processInfo.hostName
+    /// `[oslo_messaging_notifications] driver`: `messagingv2` (or `messaging`) publishes `billing.notify`; `noop` and
+    /// `log` only log it.
+    package var notificationDriver = "messagingv2"
+    /// `[oslo_messaging_notifications] topics`.
+    package var notificationTopics = ["notifications"]
     /// `[keystone_authtoken]`, kept as written for the Keystone issue.
     package var keystoneAuthtoken: [String: String] = [:]
     /// Unknown sections and options, to be logged as warnings.
@@ -66,6 +84,23 @@ package struct NotificationOptions: Sendable, Hashable {
     package var maximumBodySize = 1_048_576
     /// `[oslo_messaging_rabbit] amqp_durable_queues`.
     package var durableExchanges = false
+
+    /// The defaults.
+    package init() {}
+}
+
+/// The scheduler's options (`[scheduler]`), with their defaults.
+package struct SchedulerOptions: Sendable, Hashable {
+    /// `[scheduler] daily_settlement_time` (`HH:MM[:SS]` UTC, or `none`).
+    package var dailySettlementTime: TimeOfDay? = .midnight
+    /// `[scheduler] poll_interval`, seconds.
+    package var pollInterval = 1
+    /// `[scheduler] look_ahead`, seconds.
+    package var lookAhead = 60
+    /// `[scheduler] lease_time`, seconds.
+    package var leaseTime = 30
+    /// `[scheduler] batch_size`: jobs per transaction.
+    package var batchSize = 200
 
     /// The defaults.
     package init() {}

@@ -9,6 +9,20 @@ struct Migration: Sendable {
     let name: String
     /// The statements.
     let statements: [String]
+    /// Data to compute in Swift after the statements, in the same transaction (e.g. exact sums SQLite cannot do).
+    let backfill: (@Sendable (any SQLConnection) async throws -> Void)?
+
+    init(
+        version: Int,
+        name: String,
+        statements: [String],
+        backfill: (@Sendable (any SQLConnection) async throws -> Void)? = nil
+    ) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+        self.backfill = backfill
+    }
 
     /// The statements for a dialect.
     func statements(for dialect: SQLDialect) -> [String] {

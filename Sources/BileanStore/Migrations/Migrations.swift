@@ -1,3 +1,4 @@
+import BileanCore
 package import Logging
 
 /// The schema, as an ordered list of migrations, and the runner that applies the missing ones at start.
@@ -181,6 +182,46 @@ package enum Migrations {
                 "CREATE UNIQUE INDEX rejected_notifications_message ON rejected_notifications (message_id)",
             ]
         ),
+        Migration(
+            version: 3,
+            name: "scheduler: open-interval sums per user, billing.notify outbox, freeze actions",
+            statements: [
+                // Σ rate·billed_until and Σ rounding residue of each user's open intervals (see OpenAccrual), and
+                // how many resources contribute; filled from the resources by the backfill below.
+                "ALTER TABLE users ADD COLUMN open_weighted_start {BIGNUM} NOT NULL DEFAULT 0",
+                "ALTER TABLE users ADD COLUMN open_residue {BIGNUM} NOT NULL DEFAULT 0",
+                "ALTER TABLE users ADD COLUMN open_count BIGINT NOT NULL DEFAULT 0",
+                "ALTER TABLE users ADD COLUMN frozen_at BIGINT",
+                "CREATE INDEX jobs_owner ON jobs (owner)",
+                """
+                CREATE TABLE notices (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    timestamp BIGINT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    lease_until BIGINT
+                )
+                """,
+                "CREATE INDEX notices_created ON notices (created_at, id)",
+                """
+                CREATE TABLE cloud_actions (
+                    id TEXT PRIMARY KEY,
+                    user_id TEXT NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    next_attempt_at BIGINT NOT NULL,
+                    last_error TEXT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX cloud_actions_due ON cloud_actions (next_attempt_at)",
+            ],
+            backfill: Migrations.backfillOpenAccruals
+        ),
     ]
 
     /// The newest schema version.
@@ -226,6 +267,7 @@ package enum Migrations {
             for statement in migration.statements(for: connection.dialect) {
                 try await connection.query(SQLStatement(stringLiteral: statement))
             }
+            try await migration.backfill?(connection)
             try await connection.query(
                 "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))"
             )
@@ -233,5 +275,37 @@ package enum Migrations {
             throw StoreError(.migration, "schema migration \(migration.version) failed", underlying: error)
         }
         return true
+    }
+
+    /// Fills the users' open-interval sums from their live resources (migration 3), in the migration's transaction.
+    static func backfillOpenAccruals(_ connection: any SQLConnection) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT user_id, CAST(rate AS TEXT) AS rate, started_at, deleted_at, billed_until,
+                CAST(accrued AS TEXT) AS accrued
+            FROM resources WHERE deleted_at IS NULL AND started_at IS NOT NULL ORDER BY user_id
+            """
+        )
+        var sums: [String: OpenAccrual] = [:]
+        for row in rows {
+            let billing = ResourceBilling(
+                startedAt: try row.optionalTime("started_at"),
+                deletedAt: try row.optionalTime("deleted_at"),
+                rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+                billedUntil: try row.optionalTime("billed_until"),
+                accrued: try row.bigInteger("accrued")
+            )
+            sums[try row.text("user_id"), default: .zero] =
+                sums[try row.text("user_id"), default: .zero]
+                + OpenAccrual.contribution(of: billing)
+        }
+        for (userID, sum) in sums.sorted(by: { $0.key < $1.key }) where sum != .zero {
+            try await connection.query(
+                """
+                UPDATE users SET open_weighted_start = \(.bigInteger(sum.weightedStart)),
+                    open_residue = \(.bigInteger(sum.residue)), open_count = \(sum.count) WHERE id = \(userID)
+                """
+            )
+        }
     }
 }

@@ -30,6 +30,14 @@ package enum SQLDialect: String, Sendable, Hashable {
         }
     }
 
+    /// `FOR UPDATE SKIP LOCKED` where row locks exist (PostgreSQL): concurrent claimers take different rows.
+    package var forUpdateSkipLocked: String {
+        switch self {
+        case .sqlite: return ""
+        case .postgres: return " FOR UPDATE SKIP LOCKED"
+        }
+    }
+
     /// An expression that orders a money column numerically.
     ///
     /// SQLite keeps money as exact text; only for ordering a list is it compared as a number.

@@ -144,6 +144,56 @@ package protocol StoreTransaction: Sendable {
     func jobs(userID: String) async throws -> [Job]
     /// The jobs due at or before `time`, earliest first.
     func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job]
+    /// The jobs of these users.
+    func jobs(userIDs: [String]) async throws -> [Job]
+    /// Inserts jobs, keeping any job of the same user and kind that exists (a daily settlement already scheduled).
+    func insertJobsIfAbsent(_ jobs: [Job]) async throws
+    /// Deletes these users' jobs of the given kinds.
+    func deleteJobs(userIDs: [String], kinds: [Job.Kind]) async throws
+    /// Leases to `owner` until `leaseUntil` the earliest jobs due by `horizon` that no live lease holds (or that
+    /// `owner` holds already: its lease is renewed), in one statement; concurrent claimers get different jobs.
+    /// - Returns: The jobs claimed, earliest first.
+    func claimJobs(
+        owner: String,
+        dueBy horizon: BillingTime,
+        leaseUntil: BillingTime,
+        now: BillingTime,
+        limit: Int
+    ) async throws -> [Job]
+    /// Gives up every lease `owner` holds.
+    func releaseJobs(owner: String) async throws
+    /// How many jobs there are.
+    func jobCount() async throws -> Int
+    /// The earliest run time of any job.
+    func nextJobTime() async throws -> BillingTime?
+
+    /// Adds `billing.notify` notices to the outbox.
+    func insertNotices(_ notices: [BillingNotice]) async throws
+    /// The oldest notices waiting to be published.
+    func notices(limit: Int) async throws -> [BillingNotice]
+    /// Leases the oldest notices no publisher holds (until `leaseUntil`), in one statement.
+    func claimNotices(now: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [BillingNotice]
+    /// Gives back notices that could not be published, for the next attempt.
+    func releaseNotices(ids: [String]) async throws
+    /// Deletes published notices.
+    func deleteNotices(ids: [String]) async throws
+    /// Records freeze actions to carry out.
+    func insertCloudActions(_ actions: [CloudAction]) async throws
+    /// The freeze actions whose next attempt is due, earliest first.
+    func dueCloudActions(at time: BillingTime, limit: Int) async throws -> [CloudAction]
+    /// Leases the due freeze actions of users still frozen (their next attempt moves to `leaseUntil`), in one
+    /// statement; concurrent runners get different actions.
+    func claimCloudActions(at time: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [CloudAction]
+    /// Cancels a user's pending freeze actions (a thaw).
+    func deleteCloudActions(userID: String) async throws
+    /// The freeze actions still pending for a user.
+    func cloudActions(userID: String) async throws -> [CloudAction]
+    /// A pending freeze action, locked.
+    func cloudAction(_ id: String) async throws -> CloudAction?
+    /// Records a failed attempt of a freeze action.
+    func updateCloudAction(_ action: CloudAction) async throws
+    /// Deletes a freeze action that is finished.
+    func deleteCloudAction(_ id: String) async throws
 }
 
 /// One event of a resource's history, with what billing needs to re-price it.

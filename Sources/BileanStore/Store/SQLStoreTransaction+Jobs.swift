@@ -49,3 +49,71 @@ extension SQLStoreTransaction {
         return try rows.map(Self.decodeJob)
     }
 }
+
+extension SQLStoreTransaction {
+    static let jobColumns = "user_id, kind, run_at, owner, lease_until"
+
+    func jobs(userIDs: [String]) async throws -> [Job] {
+        try await self.selectIn("user_id", userIDs) { condition in
+            "SELECT \(unsafeRaw: Self.jobColumns) FROM jobs WHERE \(condition) ORDER BY user_id, kind"
+        }.map(Self.decodeJob)
+    }
+
+    func insertJobsIfAbsent(_ jobs: [Job]) async throws {
+        let rows = jobs.map { job -> SQLStatement in
+            "(\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)), \(.time(job.leaseUntil)))"
+        }
+        _ = try await self.insertRows(
+            "INSERT INTO jobs (user_id, kind, run_at, owner, lease_until)",
+            rows,
+            suffix: " ON CONFLICT (user_id, kind) DO NOTHING"
+        )
+    }
+
+    func deleteJobs(userIDs: [String], kinds: [Job.Kind]) async throws {
+        guard !kinds.isEmpty else { return }
+        let names = SQLStatement.join(kinds.map { "\($0.rawValue)" }, separator: ", ")
+        _ = try await self.selectIn("user_id", userIDs) { condition in
+            "DELETE FROM jobs WHERE \(condition) AND kind IN (\(names))"
+        }
+    }
+
+    func claimJobs(
+        owner: String,
+        dueBy horizon: BillingTime,
+        leaseUntil: BillingTime,
+        now: BillingTime,
+        limit: Int
+    ) async throws -> [Job] {
+        // One statement: the earliest jobs due by the horizon that nobody holds (no owner, or an expired lease) or
+        // that this owner holds already (renewing its lease); PostgreSQL skips rows another claimer is taking.
+        let rows = try await self.query(
+            """
+            UPDATE jobs SET owner = \(owner), lease_until = \(.time(leaseUntil))
+            WHERE (user_id, kind) IN (
+                SELECT user_id, kind FROM jobs
+                WHERE run_at <= \(.time(horizon))
+                    AND (owner IS NULL OR owner = \(owner) OR lease_until IS NULL OR lease_until < \(.time(now)))
+                ORDER BY run_at, user_id, kind LIMIT \(limit)\(unsafeRaw: self.dialect.forUpdateSkipLocked))
+            RETURNING \(unsafeRaw: Self.jobColumns)
+            """
+        )
+        return try rows.map(Self.decodeJob).sorted {
+            ($0.runAt, $0.userID, $0.kind.rawValue) < ($1.runAt, $1.userID, $1.kind.rawValue)
+        }
+    }
+
+    func releaseJobs(owner: String) async throws {
+        try await self.query("UPDATE jobs SET owner = NULL, lease_until = NULL WHERE owner = \(owner)")
+    }
+
+    func jobCount() async throws -> Int {
+        let rows = try await self.query("SELECT COUNT(*) AS n FROM jobs")
+        return Int(try rows.first?.integer("n") ?? 0)
+    }
+
+    func nextJobTime() async throws -> BillingTime? {
+        let rows = try await self.query("SELECT MIN(run_at) AS t FROM jobs")
+        return try rows.first?.optionalTime("t")
+    }
+}

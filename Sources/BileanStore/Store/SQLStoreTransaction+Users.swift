@@ -3,7 +3,9 @@ import BileanCore
 extension SQLStoreTransaction {
     static let userColumns = """
         id, name, policy_id, CAST(balance AS TEXT) AS balance, CAST(rate AS TEXT) AS rate, \
-        CAST(credit AS TEXT) AS credit, last_bill, status, status_reason, created_at, updated_at, deleted_at
+        CAST(credit AS TEXT) AS credit, last_bill, status, status_reason, created_at, updated_at, deleted_at, \
+        CAST(open_weighted_start AS TEXT) AS open_weighted_start, CAST(open_residue AS TEXT) AS open_residue, open_count, \
+        frozen_at
         """
 
     static let userTable = TableSpec(
@@ -32,13 +34,19 @@ extension SQLStoreTransaction {
             policyID: try row.optionalText("policy_id"),
             balance: try row.money("balance"),
             rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+            accrual: OpenAccrual(
+                weightedStart: try row.bigInteger("open_weighted_start"),
+                residue: try row.bigInteger("open_residue"),
+                count: Int(try row.integer("open_count"))
+            ),
             credit: try row.money("credit"),
             lastBill: try row.optionalTime("last_bill"),
             status: status,
             statusReason: try row.optionalText("status_reason"),
             createdAt: try row.time("created_at"),
             updatedAt: try row.optionalTime("updated_at"),
-            deletedAt: try row.optionalTime("deleted_at")
+            deletedAt: try row.optionalTime("deleted_at"),
+            frozenAt: try row.optionalTime("frozen_at")
         )
     }
 
@@ -61,13 +69,14 @@ extension SQLStoreTransaction {
             (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
                 \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
                 \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
-                \(.time(user.updatedAt)), \(.time(user.deletedAt)))
+                \(.time(user.updatedAt)), \(.time(user.deletedAt)), \(.bigInteger(user.accrual.weightedStart)),
+                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)))
             """
         }
         let inserted = try await self.insertRows(
             """
             INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
-                created_at, updated_at, deleted_at)
+                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at)
             """,
             rows,
             suffix: " ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -85,20 +94,23 @@ extension SQLStoreTransaction {
             (\(user.id), \(.optionalText(user.name)), \(.optionalText(user.policyID)), \(.money(user.balance)),
                 \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
                 \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
-                \(.time(user.updatedAt)), \(.time(user.deletedAt)))
+                \(.time(user.updatedAt)), \(.time(user.deletedAt)), \(.bigInteger(user.accrual.weightedStart)),
+                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)))
             """
         }
         try await self.insertRows(
             """
             INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
-                created_at, updated_at, deleted_at)
+                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at)
             """,
             rows,
             suffix: """
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, policy_id = excluded.policy_id,
                     balance = excluded.balance, rate = excluded.rate, credit = excluded.credit,
                     last_bill = excluded.last_bill, status = excluded.status, status_reason = excluded.status_reason,
-                    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at
+                    updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
+                    open_weighted_start = excluded.open_weighted_start, open_residue = excluded.open_residue,
+                    open_count = excluded.open_count, frozen_at = excluded.frozen_at
                 """
         )
     }
