@@ -95,7 +95,7 @@ extension Engine {
             if user.status != .warning, let notifyAt {
                 jobs.append(Job(userID: user.id, kind: .notify, runAt: notifyAt))
             }
-            if !user.rate.isZero, let time = self.configuration.dailySettlement {
+            if self.hasDailySettlement(user), let time = self.configuration.dailySettlement {
                 daily = Job(userID: user.id, kind: .daily, runAt: time.nextOccurrence(after: now))
             }
         }
@@ -172,6 +172,7 @@ extension Engine {
     /// read), for the notification hot path.
     func refreshAccountsQuietly(
         _ users: [User],
+        previous: [String: User]? = nil,
         trigger: UserStatusMachine.Trigger,
         pending: inout PendingWrites,
         now: BillingTime,
@@ -180,33 +181,55 @@ extension Engine {
         let users = try await self.thawingCovered(users, pending: &pending, now: now, in: transaction)
         try await pending.flush(to: transaction)
         guard !users.isEmpty else { return }
-        _ = try await self.saveReassessed(users, trigger: trigger, now: now, in: transaction)
+        _ = try await self.saveReassessed(users, previous: previous, trigger: trigger, now: now, in: transaction)
     }
 
     /// Reassesses users and writes them with their jobs, status-change events and notices, in a few statements.
     private func saveReassessed(
         _ users: [User],
+        previous: [String: User]? = nil,
         trigger: UserStatusMachine.Trigger,
         now: BillingTime,
         in transaction: any StoreTransaction
     ) async throws -> [User] {
         let reassessments = users.map { self.reassess($0, trigger: trigger, now: now) }
-        try await self.save(reassessments, in: transaction)
+        try await self.save(reassessments, previous: previous, in: transaction)
         return reassessments.map(\.user)
     }
 
+    /// Whether a user has a daily settlement job: it bills something, and is neither frozen nor deleted.
+    func hasDailySettlement(_ user: User) -> Bool {
+        self.configuration.dailySettlement != nil && user.status != .freeze && user.deletedAt == nil
+            && !user.rate.isZero
+    }
+
     /// Writes reassessed users with their jobs, events and notices.
-    func save(_ reassessments: [Reassessment], in transaction: any StoreTransaction) async throws {
+    /// - Parameters:
+    ///   - reassessments: The users.
+    ///   - previous: The users as they were stored, when known: a daily job is then written only for users that
+    ///     start or stop having one (every user that has one keeps it until it fires).
+    ///   - transaction: The transaction.
+    func save(
+        _ reassessments: [Reassessment],
+        previous: [String: User]? = nil,
+        in transaction: any StoreTransaction
+    ) async throws {
         guard !reassessments.isEmpty else { return }
         let ids = reassessments.map(\.user.id)
-        try await transaction.replaceJobs(userIDs: ids, kinds: [.notify, .freeze], with: reassessments.flatMap(\.jobs))
+        let jobs = reassessments.flatMap(\.jobs)
+        try await transaction.upsertJobs(jobs)
+        for kind in [Job.Kind.notify, .freeze] {
+            let keeping = Set(jobs.filter { $0.kind == kind }.map(\.userID))
+            try await transaction.deleteJobs(userIDs: ids.filter { !keeping.contains($0) }, kinds: [kind])
+        }
         // A daily settlement already scheduled stays as it is (moving it to the next day would skip one that is due
         // now); users with nothing to settle lose theirs.
-        try await transaction.deleteJobs(
-            userIDs: reassessments.filter { $0.daily == nil }.map(\.user.id),
-            kinds: [.daily]
-        )
-        try await transaction.insertJobsIfAbsent(reassessments.compactMap(\.daily))
+        let changed = reassessments.filter { reassessment in
+            guard let before = previous?[reassessment.user.id] else { return true }
+            return self.hasDailySettlement(before) != (reassessment.daily != nil)
+        }
+        try await transaction.deleteJobs(userIDs: changed.filter { $0.daily == nil }.map(\.user.id), kinds: [.daily])
+        try await transaction.insertJobsIfAbsent(changed.compactMap(\.daily))
         try await transaction.insertEvents(reassessments.compactMap(\.event))
         try await transaction.insertNotices(reassessments.flatMap(\.notices))
         try await transaction.updateUsers(reassessments.map(\.user))

@@ -56,6 +56,7 @@ extension Engine {
         // resources' state under those locks.
         let userIDs = Array(Set(effective.map(\.userID))).sorted()
         var users = try await self.lockOrCreateUsers(userIDs, now: now, in: transaction)
+        let stored = users
         var pending = PendingWrites()
         pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
         var rules = RuleLookup()
@@ -66,6 +67,7 @@ extension Engine {
         }
         try await self.refreshAccountsQuietly(
             userIDs.compactMap { users[$0] },
+            previous: stored,
             trigger: .billingChanged,
             pending: &pending,
             now: now,

@@ -106,6 +106,12 @@ package final class JobScheduler: Service {
             limit: self.configuration.claimLimit
         )
         pass.claimed = claimed.count
+        if !claimed.isEmpty {
+            self.logger.debug(
+                "scheduler leased jobs",
+                metadata: ["count": "\(claimed.count)", "owner": "\(self.configuration.owner)"]
+            )
+        }
         let due = await self.state.hold(claimed, dueBy: now)
         var start = 0
         while start < due.count {

@@ -101,6 +101,28 @@ package enum TestDatabase: String, Sendable, CaseIterable, CustomStringConvertib
         }
     }
 
+    /// Runs `body` with the URL of a new, empty PostgreSQL database (for tests that start several server
+    /// processes on one database), dropped afterwards.
+    /// - Throws: ``TestDatabaseError`` when PostgreSQL is not configured, or what `body` threw.
+    package static func withPostgresDatabase<Result: Sendable>(
+        _ body: (String) async throws -> Result
+    ) async throws -> Result {
+        guard let url = Self.postgresURL, let slash = url.lastIndex(of: "/")
+        else { throw TestDatabaseError.postgresNotConfigured }
+        let name = "bilean_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let configuration = try PostgresDriver.configuration(url: url)
+        try await Self.run(configuration, logger: Self.logger, "CREATE DATABASE \(name)")
+        let databaseURL = String(url[...slash]) + name
+        do {
+            let result = try await body(databaseURL)
+            try await Self.run(configuration, logger: Self.logger, "DROP DATABASE \(name) WITH (FORCE)")
+            return result
+        } catch {
+            try? await Self.run(configuration, logger: Self.logger, "DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+    }
+
     private static func run(_ configuration: PostgresClient.Configuration, logger: Logger, _ sql: String) async throws {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -260,6 +260,26 @@ struct JobSchedulerTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aGracefulStopHandsTheJobsOverAtOnce(_ database: TestDatabase) async throws {
+        try await H.with(database) { h in
+            try await h.prices()
+            try await h.recharge("p1", "30")
+            try await h.event(.create, "vm", at: 0)
+            let a = h.scheduler(owner: "a")
+            let b = h.scheduler(owner: "b")
+            #expect(try await h.pass(at: 1, a).claimed == 2)
+            #expect(try await h.pass(at: 2, b).claimed == 0)
+            // A stops gracefully (JobScheduler.run releases its leases on the way out): B takes them at once.
+            try await h.engine.releaseJobs(owner: "a")
+            #expect(try await h.jobs().allSatisfy { $0.owner == nil && $0.leaseUntil == nil })
+            #expect(try await h.pass(at: 3, b).claimed == 2)
+            #expect(try await h.jobs().allSatisfy { $0.owner == "b" && $0.leaseUntil == H.at(33) })
+            #expect(try await h.pass(at: 30, b).fired == 2)
+            #expect(try await h.engine.user("p1").status == .freeze)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func concurrentSchedulersFireEveryJobExactlyOnce(_ database: TestDatabase) async throws {
         try await H.with(database) { h in
             try await h.prices()

@@ -32,6 +32,54 @@ struct StoreConformanceTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func migrationThreeFillsTheOpenIntervalSumsFromTheResources(_ database: TestDatabase) async throws {
+        try await database.withStore { store in
+            // Users and resources as a database of schema 2 holds them: no sums yet.
+            let rate = Rate.perHour(try Money(parsing: "0.37"))
+            var resources: [Resource] = []
+            for (index, user) in ["u1", "u1", "u1", "u2"].enumerated() {
+                var billing = ResourceBilling(startedAt: Self.t0, rate: rate, billedUntil: Self.t0)
+                billing = billing.settling(at: Self.t0.adding(microseconds: Int64(index) * 1_234_567)).billing
+                resources.append(
+                    Resource(
+                        id: "r\(index)",
+                        userID: user,
+                        resourceType: "os.nova.server",
+                        billing: billing,
+                        createdAt: Self.t0
+                    )
+                )
+            }
+            // A deleted one and an idle one contribute nothing.
+            resources.append(
+                Resource(
+                    id: "gone",
+                    userID: "u2",
+                    resourceType: "os.nova.server",
+                    billing: ResourceBilling(startedAt: Self.t0, deletedAt: Self.t0, billedUntil: Self.t0),
+                    createdAt: Self.t0
+                )
+            )
+            try await store.withTransaction { transaction in
+                try await transaction.insertUsers([try Self.user("u1"), try Self.user("u2"), try Self.user("u3")])
+                try await transaction.saveResources(resources)
+            }
+            try await store.driver.withTransaction { connection in
+                try await Migrations.backfillOpenAccruals(connection)
+            }
+            for user in ["u1", "u2", "u3"] {
+                let stored = try #require(try await store.withTransaction { try await $0.user(user, lock: false) })
+                let expected = OpenAccrual.summing(resources.filter { $0.userID == user }.map(\.billing))
+                #expect(stored.accrual == expected, "\(user)")
+            }
+            #expect(
+                try #require(try await store.withTransaction { try await $0.user("u1", lock: false) }).accrual.count
+                    == 3
+            )
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func moneyAndBigIntegersAreStoredExactly(_ database: TestDatabase) async throws {
         try await database.withStore { store in
             let amounts = [

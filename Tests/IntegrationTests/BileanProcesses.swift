@@ -124,9 +124,11 @@ final class ServerProcess: @unchecked Sendable {
         in directory: URL,
         configuration: String = "",
         arguments: [String] = [],
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        configurationName: String = "bilean.conf",
+        readyText: String = "listening on http://"
     ) async throws -> ServerProcess {
-        let configURL = directory.appendingPathComponent("bilean.conf")
+        let configURL = directory.appendingPathComponent(configurationName)
         let text = """
             [database]
             connection = sqlite:///\(directory.appendingPathComponent("bilean.sqlite").path)
@@ -139,7 +141,8 @@ final class ServerProcess: @unchecked Sendable {
         return try await Self.launch(
             arguments: arguments + ["--config-file", configURL.path],
             directory: directory,
-            environment: environment
+            environment: environment,
+            readyText: readyText
         )
     }
 
@@ -147,7 +150,8 @@ final class ServerProcess: @unchecked Sendable {
     static func launch(
         arguments: [String],
         directory: URL,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:],
+        readyText: String = "listening on http://"
     ) async throws -> ServerProcess {
         let logURL = directory.appendingPathComponent("server-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -166,6 +170,10 @@ final class ServerProcess: @unchecked Sendable {
                 let rest = text[range.upperBound...]
                 let address = rest.prefix { !$0.isWhitespace }
                 return ServerProcess(process: process, directory: directory, logURL: logURL, url: "http://\(address)")
+            }
+            if readyText != "listening on http://", text.contains(readyText) {
+                // A role without the API (scheduler, notification): ready once it logged `readyText`.
+                return ServerProcess(process: process, directory: directory, logURL: logURL, url: "")
             }
             if !process.isRunning {
                 throw ServerFailed(log: text)

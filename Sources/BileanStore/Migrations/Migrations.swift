@@ -192,7 +192,6 @@ package enum Migrations {
                 "ALTER TABLE users ADD COLUMN open_residue {BIGNUM} NOT NULL DEFAULT 0",
                 "ALTER TABLE users ADD COLUMN open_count BIGINT NOT NULL DEFAULT 0",
                 "ALTER TABLE users ADD COLUMN frozen_at BIGINT",
-                "CREATE INDEX jobs_owner ON jobs (owner)",
                 """
                 CREATE TABLE notices (
                     id TEXT PRIMARY KEY,
@@ -278,7 +277,7 @@ package enum Migrations {
     }
 
     /// Fills the users' open-interval sums from their live resources (migration 3), in the migration's transaction.
-    static func backfillOpenAccruals(_ connection: any SQLConnection) async throws {
+    package static func backfillOpenAccruals(_ connection: any SQLConnection) async throws {
         let rows = try await connection.query(
             """
             SELECT user_id, CAST(rate AS TEXT) AS rate, started_at, deleted_at, billed_until,

@@ -148,6 +148,8 @@ package protocol StoreTransaction: Sendable {
     func jobs(userIDs: [String]) async throws -> [Job]
     /// Inserts jobs, keeping any job of the same user and kind that exists (a daily settlement already scheduled).
     func insertJobsIfAbsent(_ jobs: [Job]) async throws
+    /// Inserts or moves jobs (one per user and kind); a job whose run time is unchanged keeps its lease.
+    func upsertJobs(_ jobs: [Job]) async throws
     /// Deletes these users' jobs of the given kinds.
     func deleteJobs(userIDs: [String], kinds: [Job.Kind]) async throws
     /// Leases to `owner` until `leaseUntil` the earliest jobs due by `horizon` that no live lease holds (or that

@@ -70,6 +70,24 @@ extension SQLStoreTransaction {
         )
     }
 
+    func upsertJobs(_ jobs: [Job]) async throws {
+        let rows = jobs.map { job -> SQLStatement in
+            "(\(job.userID), \(job.kind.rawValue), \(.time(job.runAt)), \(.optionalText(job.owner)), \(.time(job.leaseUntil)))"
+        }
+        // A job whose run time did not change keeps its lease (its scheduler holds the same instant); a moved one
+        // is free to be leased again. SET expressions all read the row as it was.
+        _ = try await self.insertRows(
+            "INSERT INTO jobs (user_id, kind, run_at, owner, lease_until)",
+            rows,
+            suffix: """
+                 ON CONFLICT (user_id, kind) DO UPDATE SET run_at = excluded.run_at,
+                    owner = CASE WHEN jobs.run_at = excluded.run_at THEN jobs.owner ELSE excluded.owner END,
+                    lease_until = CASE WHEN jobs.run_at = excluded.run_at THEN jobs.lease_until
+                        ELSE excluded.lease_until END
+                """
+        )
+    }
+
     func deleteJobs(userIDs: [String], kinds: [Job.Kind]) async throws {
         guard !kinds.isEmpty else { return }
         let names = SQLStatement.join(kinds.map { "\($0.rawValue)" }, separator: ", ")
