@@ -57,13 +57,16 @@ extension Engine {
             credit: user.credit,
             notifyAt: notifyAt,
             now: now,
-            isOverdrawn: AccountMath.isBalance(
-                atOrBelow: floor,
-                balance: user.balance,
-                rate: user.rate,
-                accrual: user.accrual,
-                at: now
-            )
+            // A frozen user that was not thawed (`thawingCovered` clears `frozenAt` when it thaws) stays overdrawn:
+            // its thaw would not hold once billing resumed.
+            isOverdrawn: (user.status == .freeze && user.frozenAt != nil)
+                || AccountMath.isBalance(
+                    atOrBelow: floor,
+                    balance: user.balance,
+                    rate: user.rate,
+                    accrual: user.accrual,
+                    at: now
+                )
         )
         let transition = UserStatusMachine().transition(from: user.status, on: trigger, account: account)
         var event: Event?
