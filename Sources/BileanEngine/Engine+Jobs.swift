@@ -47,6 +47,16 @@ extension Engine {
             var cloudActions: [CloudAction] = []
             var notices: [BillingNotice] = []
             var rules = RuleLookup()
+            // A reassessment's event and notices are kept at once: a later job of the same user in this batch
+            // replaces the rest of it.
+            func detach(_ reassessment: Reassessment) -> Reassessment {
+                var rest = reassessment
+                notices += reassessment.notices
+                if let event = reassessment.event { pending.events.append(event) }
+                rest.notices = []
+                rest.event = nil
+                return rest
+            }
             for job in jobs {
                 guard let current = stored[JobKey(job)], current.runAt == job.runAt,
                     var user = users[job.userID], user.deletedAt == nil
@@ -83,20 +93,11 @@ extension Engine {
                     }
                 case .notify:
                     // Judged at the job's own instant: the warning's time does not depend on when it is run.
-                    var reassessment = self.reassess(user, trigger: .notifyDue, now: job.runAt)
-                    // Its event and notices now (a later job of the same user in this batch replaces the rest).
-                    notices += reassessment.notices
-                    if let event = reassessment.event { pending.events.append(event) }
-                    reassessment.notices = []
-                    reassessment.event = nil
+                    let reassessment = detach(self.reassess(user, trigger: .notifyDue, now: job.runAt))
                     users[user.id] = reassessment.user
                     reassessments[user.id] = reassessment
                 case .freeze:
-                    var reassessment = self.reassess(user, trigger: .freezeDue, now: job.runAt)
-                    notices += reassessment.notices
-                    if let event = reassessment.event { pending.events.append(event) }
-                    reassessment.notices = []
-                    reassessment.event = nil
+                    var reassessment = detach(self.reassess(user, trigger: .freezeDue, now: job.runAt))
                     if reassessment.actions.contains(.freezeResources) {
                         // Settled where the balance reached −credit, not when the job happened to run.
                         let frozen = try await self.freezeLocked(

@@ -85,13 +85,12 @@ struct SchedulerFlowTests {
         }
     }
 
-    /// The scenario, with the server and the listener running.
-    static func warnThenFreeze(
-        setup: NotificationFlowTests.Setup,
-        server: ServerProcess,
-        listener: OsloListenerProcess
-    ) async throws {
-        // A flavor at 3600 per hour (1 per second), in the default (only) policy.
+    /// Creates the default (only) policy: the flavor ``flavor`` at 3600 per hour, 1 per second.
+    /// - Returns: The policy, as the CLI printed it.
+    static func createPerSecondPolicy(
+        on server: ServerProcess,
+        setup: NotificationFlowTests.Setup
+    ) async throws -> JSONValue {
         let spec = setup.directory.appendingPathComponent("nova-per-second.yaml")
         try """
         type: os.nova.server
@@ -104,7 +103,7 @@ struct SchedulerFlowTests {
         let rule = try NotificationFlowTests.json(
             try await server.cli("rule-create", "nova-per-second", "--spec-file", spec.path, "-f", "json")
         )
-        let policy = try NotificationFlowTests.json(
+        return try NotificationFlowTests.json(
             try await server.cli(
                 "policy-create",
                 "per-second",
@@ -114,19 +113,14 @@ struct SchedulerFlowTests {
                 "json"
             )
         )
-        #expect(policy["is_default"] == .bool(true))
-        try await NotificationFlowTests.waitForListener(setup)
+    }
 
-        let project = "\(setup.prefix)-frozen"
-        let recharged = try NotificationFlowTests.json(
-            try await server.cli("user-recharge", project, "--value", "\(Self.runway)", "-f", "json")
-        )
-        #expect(try Self.money(recharged["balance"]) == Money(integer: Int(Self.runway)), "\(recharged)")
-
-        // A server launched at the current second: the money runs out `runway` seconds later, to the microsecond.
+    /// Publishes a Nova `compute.instance.create.end` of a ``flavor`` server of `project`, launched at the current
+    /// second (real oslo.messaging Notifier).
+    /// - Returns: The launch instant.
+    static func launchServer(setup: NotificationFlowTests.Setup, project: String) async throws -> BillingTime {
         let launched = BillingTime(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
-        let runOut = launched.adding(seconds: Self.runway)
-        let launchedText = NotificationFlowTests.format(launched)
+        let text = NotificationFlowTests.format(launched)
         try await NotificationPeer.publish(
             [
                 NotificationPeer.oslo(
@@ -137,14 +131,36 @@ struct SchedulerFlowTests {
                         instance: "\(setup.prefix)-server",
                         project: project,
                         flavor: Self.flavor,
-                        times: ["launched_at": launchedText, "created_at": launchedText]
+                        times: ["launched_at": text, "created_at": text]
                     ),
-                    timestamp: launchedText,
+                    timestamp: text,
                     context: ["project_id": .string(project)]
                 )
             ],
             in: setup.directory
         )
+        return launched
+    }
+
+    /// The scenario, with the server and the listener running.
+    static func warnThenFreeze(
+        setup: NotificationFlowTests.Setup,
+        server: ServerProcess,
+        listener: OsloListenerProcess
+    ) async throws {
+        let policy = try await Self.createPerSecondPolicy(on: server, setup: setup)
+        #expect(policy["is_default"] == .bool(true))
+        try await NotificationFlowTests.waitForListener(setup)
+
+        let project = "\(setup.prefix)-frozen"
+        let recharged = try NotificationFlowTests.json(
+            try await server.cli("user-recharge", project, "--value", "\(Self.runway)", "-f", "json")
+        )
+        #expect(try Self.money(recharged["balance"]) == Money(integer: Int(Self.runway)), "\(recharged)")
+
+        // A server launched at the current second: the money runs out `runway` seconds later, to the microsecond.
+        let launched = try await Self.launchServer(setup: setup, project: project)
+        let runOut = launched.adding(seconds: Self.runway)
         let published = Date()
 
         // Watch the project until the scheduler freezes it (it cannot before its run-out instant).

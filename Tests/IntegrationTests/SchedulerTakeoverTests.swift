@@ -78,42 +78,12 @@ struct SchedulerTakeoverTests {
         reader: inout ServerProcess?
     ) async throws {
         // Prices (1 per second) and a project with `runway` seconds of money.
-        let spec = setup.directory.appendingPathComponent("per-second.yaml")
-        try """
-        type: os.nova.server
-        version: 1.0
-        properties:
-          price_mapping:
-            - {flavor: b1.per-second, price: 3600}
-        """.write(to: spec, atomically: true, encoding: .utf8)
-        let rule = try NotificationFlowTests.json(
-            try await first.cli("rule-create", "per-second", "--spec-file", spec.path, "-f", "json")
-        )
-        _ = try await first.cli("policy-create", "p", "--rule", try #require(rule["id"]?.stringValue), "-f", "json")
+        _ = try await SchedulerFlowTests.createPerSecondPolicy(on: first, setup: setup)
         try await NotificationFlowTests.waitForListener(setup)
         let project = "\(setup.prefix)-takeover"
         _ = try await first.cli("user-recharge", project, "--value", "\(Self.runway)", "-f", "json")
-        let launched = BillingTime(seconds: Int64(Date().timeIntervalSince1970.rounded(.down)))
+        let launched = try await SchedulerFlowTests.launchServer(setup: setup, project: project)
         let runOut = launched.adding(seconds: Self.runway)
-        let text = NotificationFlowTests.format(launched)
-        try await NotificationPeer.publish(
-            [
-                NotificationPeer.oslo(
-                    exchange: setup.nova,
-                    eventType: "compute.instance.create.end",
-                    publisherID: "compute.compute-1",
-                    payload: NotificationFlowTests.novaLegacy(
-                        instance: "\(setup.prefix)-server",
-                        project: project,
-                        flavor: "b1.per-second",
-                        times: ["launched_at": text, "created_at": text]
-                    ),
-                    timestamp: text,
-                    context: ["project_id": .string(project)]
-                )
-            ],
-            in: setup.directory
-        )
         // The first scheduler leases the freeze job (it falls due within its look-ahead of 60 s).
         let leaseDeadline = Date().addingTimeInterval(30)
         while !first.log.contains("scheduler leased jobs") {

@@ -92,9 +92,6 @@ package protocol StoreTransaction: Sendable {
     func liveResources(userID: String?) async throws -> [Resource]
     /// The resources of these users that are not deleted.
     func liveResources(userIDs: [String]) async throws -> [Resource]
-    /// The billing state of these users' live resources, by user: what balances and jobs need, without the
-    /// resources' properties.
-    func liveBilling(userIDs: [String]) async throws -> [String: [ResourceBilling]]
     /// Every event of a resource's history, in arrival order.
     func timeline(resourceID: String) async throws -> [TimelineRecord]
     /// Changes the rate of one entry of a resource's history (a re-price after a late event).
@@ -164,15 +161,9 @@ package protocol StoreTransaction: Sendable {
     ) async throws -> [Job]
     /// Gives up every lease `owner` holds.
     func releaseJobs(owner: String) async throws
-    /// How many jobs there are.
-    func jobCount() async throws -> Int
-    /// The earliest run time of any job.
-    func nextJobTime() async throws -> BillingTime?
 
     /// Adds `billing.notify` notices to the outbox.
     func insertNotices(_ notices: [BillingNotice]) async throws
-    /// The oldest notices waiting to be published.
-    func notices(limit: Int) async throws -> [BillingNotice]
     /// Leases the oldest notices no publisher holds (until `leaseUntil`), in one statement.
     func claimNotices(now: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [BillingNotice]
     /// Gives back notices that could not be published, for the next attempt.
@@ -181,8 +172,6 @@ package protocol StoreTransaction: Sendable {
     func deleteNotices(ids: [String]) async throws
     /// Records freeze actions to carry out.
     func insertCloudActions(_ actions: [CloudAction]) async throws
-    /// The freeze actions whose next attempt is due, earliest first.
-    func dueCloudActions(at time: BillingTime, limit: Int) async throws -> [CloudAction]
     /// Leases the due freeze actions of users still frozen (their next attempt moves to `leaseUntil`), in one
     /// statement; concurrent runners get different actions.
     func claimCloudActions(at time: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [CloudAction]

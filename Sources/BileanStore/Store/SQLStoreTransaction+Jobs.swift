@@ -125,13 +125,4 @@ extension SQLStoreTransaction {
         try await self.query("UPDATE jobs SET owner = NULL, lease_until = NULL WHERE owner = \(owner)")
     }
 
-    func jobCount() async throws -> Int {
-        let rows = try await self.query("SELECT COUNT(*) AS n FROM jobs")
-        return Int(try rows.first?.integer("n") ?? 0)
-    }
-
-    func nextJobTime() async throws -> BillingTime? {
-        let rows = try await self.query("SELECT MIN(run_at) AS t FROM jobs")
-        return try rows.first?.optionalTime("t")
-    }
 }

@@ -14,16 +14,6 @@ extension SQLStoreTransaction {
         _ = try await self.insertRows("INSERT INTO notices (id, user_id, reason, timestamp, payload, created_at)", rows)
     }
 
-    func notices(limit: Int) async throws -> [BillingNotice] {
-        let rows = try await self.query(
-            """
-            SELECT id, user_id, reason, timestamp, payload, created_at FROM notices
-            ORDER BY created_at, timestamp, reason, id LIMIT \(limit)
-            """
-        )
-        return try rows.map(Self.decodeNotice)
-    }
-
     func claimNotices(now: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [BillingNotice] {
         // The oldest notices no publisher holds, leased so that concurrent schedulers publish different ones.
         let rows = try await self.query(
@@ -80,16 +70,6 @@ extension SQLStoreTransaction {
             """
         }
         _ = try await self.insertRows("INSERT INTO cloud_actions (\(Self.cloudActionColumns))", rows)
-    }
-
-    func dueCloudActions(at time: BillingTime, limit: Int) async throws -> [CloudAction] {
-        let rows = try await self.query(
-            """
-            SELECT \(unsafeRaw: Self.cloudActionColumns) FROM cloud_actions WHERE next_attempt_at <= \(.time(time))
-            ORDER BY next_attempt_at, id LIMIT \(limit)
-            """
-        )
-        return try rows.map(Self.decodeCloudAction)
     }
 
     func claimCloudActions(at time: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [CloudAction] {

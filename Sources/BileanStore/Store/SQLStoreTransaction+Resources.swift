@@ -94,29 +94,6 @@ extension SQLStoreTransaction {
         }.map(Self.decodeResource)
     }
 
-    func liveBilling(userIDs: [String]) async throws -> [String: [ResourceBilling]] {
-        let rows = try await self.selectIn("user_id", userIDs) { condition in
-            """
-            SELECT user_id, started_at, deleted_at, CAST(rate AS TEXT) AS rate, billed_until,
-                CAST(accrued AS TEXT) AS accrued
-            FROM resources WHERE \(condition) AND deleted_at IS NULL ORDER BY id
-            """
-        }
-        var billing: [String: [ResourceBilling]] = [:]
-        for row in rows {
-            billing[try row.text("user_id"), default: []].append(
-                ResourceBilling(
-                    startedAt: try row.optionalTime("started_at"),
-                    deletedAt: try row.optionalTime("deleted_at"),
-                    rate: Rate(unitsPerHour: try row.bigInteger("rate")),
-                    billedUntil: try row.optionalTime("billed_until"),
-                    accrued: try row.bigInteger("accrued")
-                )
-            )
-        }
-        return billing
-    }
-
     func resources(_ query: ListQuery) async throws -> [Resource] {
         try await self.list(Self.resourceTable, query).map(Self.decodeResource)
     }
