@@ -95,7 +95,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The OpenStack APIs a freeze calls: Keystone v3 (service credentials), Nova and Cinder.
+        // The OpenStack APIs Bilean calls: Keystone v3 (service credentials, token validation, projects), Nova and
+        // Cinder (freeze actions).
         .target(
             name: "BileanOpenStack",
             dependencies: [
@@ -103,6 +104,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -134,6 +136,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -164,6 +167,8 @@ let package = Package(
                 "BileanScheduler",
                 "AMQP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -286,7 +291,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanServerTests",
-            dependencies: ["BileanServer", "BileanAPI", "BileanEngine", "BileanNotification", "AMQP", "BileanTestSupport"],
+            dependencies: [
+                "BileanServer", "BileanAPI", "BileanEngine", "BileanNotification", "BileanOpenStack", "AMQP",
+                "BileanTestSupport",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,10 +1,11 @@
-/// The API's settings (`[bilean_api]` and `[DEFAULT] auth_strategy` in bilean.conf).
+/// The API's settings (`[bilean_api]`, `[DEFAULT] auth_strategy`, `[keystone_authtoken] www_authenticate_uri` and
+/// `[oslo_policy]` in bilean.conf).
 package struct APIConfiguration: Sendable, Hashable {
     /// How callers are authenticated.
     package enum AuthStrategy: String, Sendable, Hashable, CaseIterable {
         /// Trust `X-Project-Id` / `X-Roles`; a request without them is admin. For a loopback all-in-one only.
         case noauth
-        /// Validate `X-Auth-Token` against Keystone (not available in this build yet).
+        /// Validate `X-Auth-Token` against Keystone.
         case keystone
     }
 
@@ -15,7 +16,11 @@ package struct APIConfiguration: Sendable, Hashable {
     package var authStrategy: AuthStrategy = .noauth
     /// The largest request body accepted (413 above it).
     package var maximumBodySize: Int = APIConfiguration.defaultMaximumBodySize
+    /// The authorization rules: the defaults, or a policy file over them.
+    package var policy: AccessPolicy = .defaults
+    /// Where a client gets a token, sent in `WWW-Authenticate` with a 401 (Keystone only).
+    package var wwwAuthenticateURI = ""
 
-    /// The defaults: `noauth`, 1 MiB bodies.
+    /// The defaults: `noauth`, 1 MiB bodies, the default policy.
     package init() {}
 }

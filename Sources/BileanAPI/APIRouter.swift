@@ -7,11 +7,13 @@ package enum APIRouter {
     /// - Parameters:
     ///   - engine: The billing engine (in process, or a remote one later).
     ///   - configuration: The API's settings.
+    ///   - tokenValidator: Validates tokens when ``APIConfiguration/authStrategy`` is `keystone`.
     /// - Returns: The router.
-    /// - Throws: ``APIError`` when the configured authentication is not available in this build.
+    /// - Throws: ``APIError`` when `keystone` authentication has no token validator.
     package static func make(
         engine: any BillingEngine,
-        configuration: APIConfiguration = APIConfiguration()
+        configuration: APIConfiguration = APIConfiguration(),
+        tokenValidator: (any TokenValidator)? = nil
     ) throws -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self, options: .autoGenerateHeadEndpoints)
         // Middlewares apply to the routes added after them; the first is the outermost.
@@ -20,11 +22,17 @@ package enum APIRouter {
         router.add(middleware: BodyLimitMiddleware(maximumBodySize: configuration.maximumBodySize))
         switch configuration.authStrategy {
         case .noauth:
-            router.add(middleware: NoAuthMiddleware())
+            router.add(middleware: NoAuthMiddleware(policy: configuration.policy))
         case .keystone:
-            throw APIError(
-                .internalServerError,
-                "auth_strategy = keystone is not available in this build yet"
+            guard let tokenValidator else {
+                throw APIError(.internalServerError, "auth_strategy = keystone needs a token validator")
+            }
+            router.add(
+                middleware: KeystoneAuthMiddleware(
+                    validator: tokenValidator,
+                    policy: configuration.policy,
+                    wwwAuthenticateURI: configuration.wwwAuthenticateURI
+                )
             )
         }
         let routes = RouteTable(router: router)

@@ -64,7 +64,11 @@ package struct AsyncHTTPTransport: HTTPTransport {
         do {
             let response = try await self.client.execute(outgoing, timeout: TimeAmount(timeout))
             let buffer = try await response.body.collect(upTo: Self.maximumBodyBytes)
-            return HTTPResponseData(status: Int(response.status.code), body: String(buffer: buffer))
+            return HTTPResponseData(
+                status: Int(response.status.code),
+                headers: response.headers.map { HTTPHeader($0.name, $0.value) },
+                body: String(buffer: buffer)
+            )
         } catch {
             throw BileanClientError(.connectionFailed, Self.reason(error, timeout: timeout), underlying: error)
         }

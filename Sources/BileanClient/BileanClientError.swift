@@ -1,8 +1,8 @@
 /// The error every `BileanClient` operation throws.
 ///
 /// The ``message`` is what the `bilean` CLI prints after `ERROR: `: the server's `error.message` for an HTTP
-/// error, or a sentence naming the URL for a connection failure. The cause of a connection failure is kept in
-/// ``underlying`` for debugging.
+/// error, or a sentence naming the URL for a connection failure. It never holds a password or a token. The
+/// cause of a connection failure is kept in ``underlying`` for debugging.
 package struct BileanClientError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What kind of failure this is. A struct over a private enum so that new codes can be added.
     package struct Code: Sendable, Hashable, CustomStringConvertible {
@@ -12,6 +12,8 @@ package struct BileanClientError: Error, Sendable, CustomStringConvertible, Cust
             case connectionFailed
             case httpError
             case invalidResponse
+            case authenticationFailed
+            case endpointNotFound
         }
 
         private let base: Base
@@ -28,6 +30,10 @@ package struct BileanClientError: Error, Sendable, CustomStringConvertible, Cust
         package static let httpError = Code(.httpError)
         /// The API answered 2xx with a body the client cannot use.
         package static let invalidResponse = Code(.invalidResponse)
+        /// Keystone refused the credentials (401): a wrong password, user, project or token.
+        package static let authenticationFailed = Code(.authenticationFailed)
+        /// The Keystone catalog has no Bilean (`billing`) endpoint for the interface and region.
+        package static let endpointNotFound = Code(.endpointNotFound)
 
         package var description: String { self.base.rawValue }
     }

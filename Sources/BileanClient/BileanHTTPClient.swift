@@ -158,3 +158,17 @@ package struct BileanHTTPClient: Sendable {
         }
     }
 }
+
+extension BileanHTTPClient.Configuration: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The endpoint and the identity headers, the token shown as ``Secret/redacted``.
+    package var description: String {
+        var parts = ["endpoint \(self.endpoint)"]
+        if self.token != nil { parts.append("token \(Secret.redacted)") }
+        if let projectID { parts.append("project \(projectID)") }
+        if let roles { parts.append("roles \(roles)") }
+        return "BileanHTTPClient.Configuration(\(parts.joined(separator: ", ")))"
+    }
+
+    /// The same as ``description``: the token is never shown.
+    package var debugDescription: String { self.description }
+}

@@ -1,5 +1,5 @@
 /// One HTTP request of the Bilean client, ready to send.
-package struct HTTPRequestData: Sendable, Hashable {
+package struct HTTPRequestData: Sendable, Hashable, CustomStringConvertible {
     /// The method: `GET`, `POST`, `PUT` or `DELETE`.
     package var method: String
     /// The absolute URL.
@@ -20,5 +20,13 @@ package struct HTTPRequestData: Sendable, Hashable {
     /// The value of the first header with this name (compared case-insensitively), if any.
     package func header(_ name: String) -> String? {
         self.headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+
+    /// The method, the URL, the headers with token values redacted, and the body's size; never the body (a
+    /// Keystone login holds the password) or a token.
+    package var description: String {
+        let headers = self.headers.map { HTTPHeader.redactingSecrets($0).text }.joined(separator: ", ")
+        let body = self.body.map { " (\($0.utf8.count) bytes)" } ?? ""
+        return "\(self.method) \(self.url) [\(headers)]\(body)"
     }
 }

@@ -66,6 +66,8 @@ package struct KeystoneToken: Sendable, Hashable, CustomStringConvertible, Custo
     package var value: String
     /// When Keystone stops accepting it.
     package var expiresAt: Date
+    /// When Keystone issued it, if it said.
+    package var issuedAt: Date?
     /// The service catalog.
     package var catalog: [CatalogEntry]
 
@@ -73,11 +75,21 @@ package struct KeystoneToken: Sendable, Hashable, CustomStringConvertible, Custo
     /// - Parameters:
     ///   - value: The token.
     ///   - expiresAt: When it expires.
+    ///   - issuedAt: When it was issued, if known.
     ///   - catalog: The service catalog.
-    package init(value: String, expiresAt: Date, catalog: [CatalogEntry]) {
+    package init(value: String, expiresAt: Date, issuedAt: Date? = nil, catalog: [CatalogEntry]) {
         self.value = value
         self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
         self.catalog = catalog
+    }
+
+    /// How long before its expiry the token is replaced: a tenth of its lifetime, at most
+    /// ``KeystoneSession/refreshMargin`` (a lifetime that is not known counts as long).
+    package var refreshMargin: TimeInterval {
+        guard let issuedAt else { return KeystoneSession.refreshMargin }
+        let lifetime = self.expiresAt.timeIntervalSince(issuedAt)
+        return min(KeystoneSession.refreshMargin, max(0, lifetime / 10))
     }
 
     /// The URL of a service's endpoint.
@@ -115,11 +127,11 @@ package struct KeystoneToken: Sendable, Hashable, CustomStringConvertible, Custo
 
 /// The service user's Keystone session: authenticates with v3 password auth and caches the scoped token.
 ///
-/// The token is reused until ``refreshMargin`` before it expires. Concurrent callers share one authentication.
+/// The token is reused until a tenth of its lifetime is left, at most ``refreshMargin`` before it expires. Concurrent callers share one authentication.
 /// After a service answers 401, the caller ``invalidate(_:)``s the token and asks for a new one. Neither the
 /// password nor the token ever appears in an error or a log line.
 package actor KeystoneSession {
-    /// How long before its expiry a token is replaced.
+    /// The most time before its expiry at which a token is replaced (a tenth of its lifetime when that is less).
     package static let refreshMargin: TimeInterval = 60
     /// The largest answer read from Keystone, Nova or Cinder.
     package static let maximumBodyBytes = 4 * 1024 * 1024
@@ -157,13 +169,13 @@ package actor KeystoneSession {
         self.now = now
     }
 
-    /// A valid token: the cached one while it has more than ``refreshMargin`` left, else a new one.
+    /// A valid token: the cached one while it has more than its ``KeystoneToken/refreshMargin`` left, else a new one.
     /// - Returns: The token and its catalog.
     /// - Throws: ``CloudActionError``: retryable for a refused password (401, which the operator may fix),
     ///   connection failures, timeouts, 429 and 5xx; not retryable for other 4xx and an answer that is not a
     ///   token.
     package func token() async throws(CloudActionError) -> KeystoneToken {
-        if let cached = self.cached, cached.expiresAt.timeIntervalSince(self.now()) > Self.refreshMargin {
+        if let cached = self.cached, cached.expiresAt.timeIntervalSince(self.now()) > cached.refreshMargin {
             return cached
         }
         let task: Task<Result<KeystoneToken, CloudActionError>, Never>
@@ -261,6 +273,9 @@ package actor KeystoneSession {
             )
         }
         let catalog = decoded.token.catalog ?? []
+        let issuedAt = decoded.token.issuedAt.flatMap { text in
+            (try? BillingTime(parsing: text, field: "token.issued_at"))?.date
+        }
         self.logger.debug(
             "Keystone token obtained",
             metadata: [
@@ -268,7 +283,7 @@ package actor KeystoneSession {
                 "keystone.catalog": "\(catalog.map(\.type).joined(separator: ","))",
             ]
         )
-        return KeystoneToken(value: subjectToken, expiresAt: expiresAt.date, catalog: catalog)
+        return KeystoneToken(value: subjectToken, expiresAt: expiresAt.date, issuedAt: issuedAt, catalog: catalog)
     }
 
     /// The JSON body of the password authentication.
@@ -344,10 +359,12 @@ private struct AuthenticationBody: Encodable {
 private struct TokenAnswer: Decodable {
     struct Token: Decodable {
         var expiresAt: String
+        var issuedAt: String?
         var catalog: [KeystoneToken.CatalogEntry]?
 
         enum CodingKeys: String, CodingKey {
             case expiresAt = "expires_at"
+            case issuedAt = "issued_at"
             case catalog
         }
     }

@@ -1,4 +1,5 @@
 package import AMQP
+import AsyncHTTPClient
 import BileanAPI
 package import BileanCore
 package import BileanEngine
@@ -47,14 +48,17 @@ package enum BileanServer {
     package static func run(role: ServerRole, configuration: BileanConfiguration, logger: Logger) async throws {
         guard role.unavailableReason == nil else { throw RoleUnavailable(role: role) }
         for warning in configuration.warnings { logger.warning("\(warning)") }
-        if configuration.api.authStrategy == .noauth && !Self.isLoopback(configuration.bindHost) {
+        var configuration = configuration
+        configuration.api = try Self.apiConfiguration(role: role, configuration: configuration)
+        if configuration.api.authStrategy == .noauth && role.servesAPI && !Self.isLoopback(configuration.bindHost) {
             logger.warning(
-                "auth_strategy = noauth on a non-loopback address: anyone who can reach it is the cloud admin",
+                "auth_strategy = noauth on a non-loopback address (allow_insecure_noauth): anyone who reaches it is admin",
                 metadata: ["bind_host": "\(configuration.bindHost)"]
             )
         }
         let listener = try Self.listenerSetup(role: role, configuration: configuration, logger: logger)
         let scheduler = try Self.schedulerSetup(role: role, configuration: configuration, logger: logger)
+        let keystone = try Self.keystoneSetup(role: role, configuration: configuration)
         logger.info(
             "starting bilean-server",
             metadata: [
@@ -63,32 +67,61 @@ package enum BileanServer {
                 "auth_strategy": "\(configuration.api.authStrategy.rawValue)",
             ]
         )
-        try await Self.withEngine(configuration: configuration, logger: logger) { engine in
-            let services = try Self.buildServices(
-                role: role,
-                configuration: configuration,
-                engine: engine,
-                listener: listener,
-                scheduler: scheduler,
-                logger: logger
-            )
-            var groupConfiguration = ServiceGroupConfiguration(
-                services: services.map {
-                    .init(
-                        service: $0,
-                        successTerminationBehavior: .gracefullyShutdownGroup,
-                        failureTerminationBehavior: .gracefullyShutdownGroup
-                    )
-                },
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
-            // Requests in flight get this long to finish after SIGTERM; a client that stalls mid-request does
-            // not keep the server up for longer.
-            groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
-            let group = ServiceGroup(configuration: groupConfiguration)
-            try await group.run()
+        let httpClient = keystone.map {
+            KeystoneHTTPClient.make(connectTimeout: $0.connectTimeout, caFile: $0.caFile, insecure: $0.insecure)
         }
+        var session: KeystoneSession?
+        if let keystone, let httpClient {
+            session = KeystoneSession(credentials: keystone.credentials, httpClient: httpClient, logger: logger)
+        }
+        var validator: KeystoneTokenValidator?
+        if let keystone, let httpClient, let session, configuration.api.authStrategy == .keystone {
+            configuration.api.wwwAuthenticateURI = keystone.wwwAuthenticateURI
+            validator = KeystoneTokenValidator(
+                session: session,
+                httpClient: httpClient,
+                configuration: keystone.validator,
+                logger: logger
+            )
+        }
+        var directory: KeystoneProjects?
+        if let session, let httpClient {
+            directory = KeystoneProjects(session: session, httpClient: httpClient)
+        }
+        do {
+            try await Self.withEngine(configuration: configuration, logger: logger) { engine in
+                let services = try Self.buildServices(
+                    role: role,
+                    configuration: configuration,
+                    engine: engine,
+                    listener: listener,
+                    scheduler: scheduler,
+                    tokenValidator: validator,
+                    projectDirectory: directory,
+                    logger: logger
+                )
+                var groupConfiguration = ServiceGroupConfiguration(
+                    services: services.map {
+                        .init(
+                            service: $0,
+                            successTerminationBehavior: .gracefullyShutdownGroup,
+                            failureTerminationBehavior: .gracefullyShutdownGroup
+                        )
+                    },
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+                // Requests in flight get this long to finish after SIGTERM; a client that stalls mid-request does
+                // not keep the server up for longer.
+                groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
+                let group = ServiceGroup(configuration: groupConfiguration)
+                try await group.run()
+            }
+        } catch {
+            await Self.shutdown(httpClient, logger: logger)
+            throw error
+        }
+        await Self.shutdown(httpClient, logger: logger)
         logger.info("bilean-server stopped")
     }
 
@@ -98,20 +131,35 @@ package enum BileanServer {
     ///   - configuration: bilean.conf.
     ///   - engine: The billing engine the API and the listener call.
     ///   - listener: The notification listener's setup, when the role listens.
+    ///   - scheduler: The scheduler's setup, when the role schedules.
+    ///   - tokenValidator: Validates tokens, with `auth_strategy = keystone`.
+    ///   - projectDirectory: Keystone's projects, for `[keystone_sync] interval`.
     ///   - logger: The background logger.
     /// - Returns: The services.
-    /// - Throws: ``APIError`` when the configured authentication is not available.
+    /// - Throws: ``APIError`` when `keystone` authentication has no token validator.
     package static func buildServices(
         role: ServerRole,
         configuration: BileanConfiguration,
         engine: any BillingEngine,
         listener: ListenerSetup? = nil,
         scheduler: SchedulerSetup? = nil,
+        tokenValidator: (any TokenValidator)? = nil,
+        projectDirectory: (any ProjectDirectory)? = nil,
         logger: Logger
     ) throws -> [any Service] {
         var services: [any Service] = []
         if let scheduler {
             services += scheduler.services(engine: engine, logger: logger)
+        }
+        if role.schedules, configuration.keystoneSyncInterval > 0, let projectDirectory {
+            services.append(
+                ProjectSync(
+                    engine: engine,
+                    directory: projectDirectory,
+                    interval: .seconds(configuration.keystoneSyncInterval),
+                    logger: logger
+                )
+            )
         }
         if let listener {
             services.append(
@@ -125,7 +173,11 @@ package enum BileanServer {
             )
         }
         guard role.servesAPI else { return services }
-        let router = try APIRouter.make(engine: engine, configuration: configuration.api)
+        let router = try APIRouter.make(
+            engine: engine,
+            configuration: configuration.api,
+            tokenValidator: tokenValidator
+        )
         let host = configuration.bindHost
         let application = Application(
             router: router,
@@ -360,6 +412,14 @@ package enum BileanServer {
     /// Whether a bind address only accepts local connections.
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    private static func shutdown(_ client: HTTPClient?, logger: Logger) async {
+        do {
+            try await client?.shutdown()
+        } catch {
+            logger.warning("closing the Keystone HTTP client failed", metadata: ["error": "\(error)"])
+        }
     }
 
     private static func close(_ driver: any SQLDriver, logger: Logger) async {

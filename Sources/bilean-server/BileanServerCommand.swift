@@ -19,7 +19,12 @@ struct BileanServerCommand: AsyncParsableCommand {
 
             Roles: all (default: the REST API, and the notification listener when [DEFAULT] transport_url is set), \
             api (the REST API), notification (the notification listener; needs transport_url); both embed the \
-            engine until the engine RPC exists. engine and scheduler are not available in this build yet.
+            engine until the engine RPC exists; scheduler (the timed jobs, and [keystone_sync]). engine is not available in \
+            this build yet.
+
+            Authentication: [DEFAULT] auth_strategy = noauth (loopback only, unless allow_insecure_noauth) or keystone \
+            ([keystone_authtoken], keystonemiddleware's options). Authorization: the policy rules (see --print-policy), \
+            overridden by [oslo_policy] policy_file or policy.yaml next to the configuration file.
             """
     )
 
@@ -29,7 +34,18 @@ struct BileanServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("config-file"), help: "The bilean.conf to read (none: built-in defaults).")
     var configFile: String?
 
+    @Flag(
+        name: .customLong("print-policy"),
+        help:
+            "Print the default policy rules as a commented policy.yaml (as oslopolicy-sample-generator does) and exit."
+    )
+    var printPolicy = false
+
     func run() async throws {
+        if self.printPolicy {
+            FileHandle.standardOutput.write(Data(BileanServer.samplePolicy().utf8))
+            return
+        }
         guard let role = ServerRole(rawValue: self.role) else {
             let roles = ServerRole.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("unknown role '\(self.role)' (one of: \(roles))")

@@ -186,12 +186,17 @@ enum APITestHarness {
     static func withAPI(
         _ database: TestDatabase = .sqlite,
         configuration: APIConfiguration = APIConfiguration(),
+        tokenValidator: (any TokenValidator)? = nil,
         _ body: @Sendable (APITestContext) async throws -> Void
     ) async throws {
         try await database.withStore { store in
             let clock = ManualNow(Self.t0)
             let engine = Engine(store: store, now: clock.source, logger: TestDatabase.logger)
-            let router = try APIRouter.make(engine: engine, configuration: configuration)
+            let router = try APIRouter.make(
+                engine: engine,
+                configuration: configuration,
+                tokenValidator: tokenValidator
+            )
             let app = Application(router: router, logger: TestDatabase.logger)
             try await app.test(.router) { client in
                 try await body(APITestContext(api: APIClient(client: client), engine: engine, clock: clock))

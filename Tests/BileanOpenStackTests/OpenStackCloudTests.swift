@@ -244,9 +244,9 @@ struct OpenStackCloudTests {
         }
     }
 
-    @Test func aTokenCloseToItsExpiryIsReplaced() async throws {
+    @Test func aShortLivedTokenIsReusedUntilATenthOfItsLifetimeIsLeft() async throws {
         try await Self.withFake { fake, cloud in
-            // Tokens that live less than the session's 60 s margin are never reused.
+            // A 30 s token is replaced 3 s before it expires (a tenth of its lifetime), not 60 s before: it is reused.
             fake.tokenLifetime = 30
             fake.addServer("vm-1")
             fake.addServer("vm-2")
@@ -254,8 +254,25 @@ struct OpenStackCloudTests {
             #expect(answer14 == .done("server deleted"))
             let answer15 = try await cloud.perform(Self.action(.server, "vm-2", .delete))
             #expect(answer15 == .done("server deleted"))
-            #expect(fake.authenticationCount == 2)
+            #expect(fake.authenticationCount == 1)
         }
+    }
+
+    @Test func theRefreshMarginIsATenthOfTheLifetimeAtMostAMinute() {
+        let issued = Date(timeIntervalSince1970: 1_700_000_000)
+        func margin(_ lifetime: TimeInterval?) -> TimeInterval {
+            KeystoneToken(
+                value: "t",
+                expiresAt: issued.addingTimeInterval(lifetime ?? 3600),
+                issuedAt: lifetime == nil ? nil : issued,
+                catalog: []
+            ).refreshMargin
+        }
+        #expect(margin(30) == 3)
+        #expect(margin(300) == 30)
+        #expect(margin(3600) == 60)
+        #expect(margin(86_400) == 60)
+        #expect(margin(nil) == 60)
     }
 
     @Test(arguments: [

@@ -2,6 +2,7 @@ import AMQP
 import BileanAPI
 import BileanEngine
 import BileanNotification
+import BileanOpenStack
 import BileanTestSupport
 import Foundation
 import Testing
@@ -134,12 +135,117 @@ import Testing
         )
     }
 
-    @Test func keystoneIsRefusedAtStartUntilItIsBuilt() async throws {
-        let configuration = try Self.configuration("[DEFAULT]\nauth_strategy = keystone\n")
-        #expect(configuration.api.authStrategy == .keystone)
-        try await TestDatabase.sqlite.withStore { store in
-            let engine = Engine(store: store, logger: TestDatabase.logger)
-            #expect(throws: APIError.self) { try APIRouter.make(engine: engine, configuration: configuration.api) }
+    @Test func keystoneNeedsTheServiceCredentials() throws {
+        let bare = try Self.configuration("[DEFAULT]\nauth_strategy = keystone\n")
+        #expect(bare.api.authStrategy == .keystone)
+        #expect(throws: BileanServer.StartupError.self) {
+            try BileanServer.keystoneSetup(role: .api, configuration: bare)
+        }
+        // The scheduler alone does not validate tokens.
+        #expect(try BileanServer.keystoneSetup(role: .scheduler, configuration: bare) == nil)
+
+        let configuration = try Self.configuration(
+            """
+            [DEFAULT]
+            auth_strategy = keystone
+            [keystone_authtoken]
+            auth_url = http://127.0.0.1:5000/v3
+            auth_type = password
+            username = bilean
+            password = s3cret
+            project_name = service
+            token_cache_time = 120
+            http_connect_timeout = 3
+            interface = Public
+            [keystone_sync]
+            interval = 600
+            """
+        )
+        let setup = try #require(try BileanServer.keystoneSetup(role: .all, configuration: configuration))
+        #expect(setup.wwwAuthenticateURI == "http://127.0.0.1:5000/v3")
+        #expect(setup.validator.cacheTime == 120)
+        #expect(setup.connectTimeout == 3)
+        #expect(setup.credentials.interface == "public")
+        #expect(!String(describing: setup.credentials).contains("s3cret"))
+        #expect(configuration.keystoneSyncInterval == 600)
+        // The scheduler syncs projects with the same credentials.
+        #expect(try BileanServer.keystoneSetup(role: .scheduler, configuration: configuration) != nil)
+    }
+
+    @Test(arguments: [
+        ("[keystone_authtoken]\ntoken_cache_time = forever\n", "[keystone_authtoken] token_cache_time"),
+        ("[keystone_authtoken]\nauth_type = v3token\n", "[keystone_authtoken] auth_type"),
+        ("[keystone_authtoken]\nauth_url = keystone:5000\n", "[keystone_authtoken] auth_url"),
+        ("[keystone_authtoken]\ninsecure = maybe\n", "[keystone_authtoken] insecure"),
+        ("[keystone_sync]\ninterval = -1\n", "[keystone_sync] interval"),
+        ("[DEFAULT]\nallow_insecure_noauth = perhaps\n", "[DEFAULT] allow_insecure_noauth"),
+    ])
+    func badKeystoneOptionsNameTheirLine(_ text: String, _ option: String) throws {
+        do {
+            _ = try Self.configuration(text)
+            Issue.record("\(text) was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.option == option)
+            #expect(error.line == 2)
+        }
+    }
+
+    @Test func noauthRefusesANonLoopbackAddressUnlessAllowed() throws {
+        let open = try Self.configuration("[bilean_api]\nbind_host = 0.0.0.0\n")
+        #expect(throws: BileanServer.StartupError.self) {
+            try BileanServer.apiConfiguration(role: .all, configuration: open)
+        }
+        // A role without the API does not care.
+        _ = try BileanServer.apiConfiguration(role: .scheduler, configuration: open)
+        let allowed = try Self.configuration(
+            "[DEFAULT]\nallow_insecure_noauth = true\n[bilean_api]\nbind_host = 0.0.0.0\n"
+        )
+        _ = try BileanServer.apiConfiguration(role: .all, configuration: allowed)
+        let loopback = try Self.configuration("[bilean_api]\nbind_host = 127.0.0.2\n")
+        _ = try BileanServer.apiConfiguration(role: .api, configuration: loopback)
+    }
+
+    @Test func thePolicyFileIsReadFromBesideTheConfiguration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bilean-policy-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let conf = directory.appendingPathComponent("bilean.conf")
+        try "[DEFAULT]\n".write(to: conf, atomically: true, encoding: .utf8)
+
+        // No policy.yaml: the defaults.
+        let plain = try BileanConfiguration.load(path: conf.path)
+        #expect(try BileanServer.apiConfiguration(role: .api, configuration: plain).policy == .defaults)
+
+        // policy.yaml next to bilean.conf is read.
+        try "\"users:get\": \"role:admin\"\n".write(
+            to: directory.appendingPathComponent("policy.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let overridden = try BileanServer.apiConfiguration(role: .api, configuration: plain).policy
+        #expect(overridden != .defaults)
+        #expect(
+            !overridden.enforce(.usersGet, Credentials(projectID: "p", roles: ["member"]), target: ["project_id": "p"])
+        )
+
+        // A configured policy_file that is missing stops the start; so does a bad rule, with file and line.
+        try "[oslo_policy]\npolicy_file = missing.yaml\n".write(to: conf, atomically: true, encoding: .utf8)
+        let missing = try BileanConfiguration.load(path: conf.path)
+        #expect(throws: BileanServer.StartupError.self) {
+            try BileanServer.apiConfiguration(role: .api, configuration: missing)
+        }
+        try "users:get: \"role:admin\"\nusers:index: \"rule:nope\"\n".write(
+            to: directory.appendingPathComponent("bad.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        try "[oslo_policy]\npolicy_file = bad.yaml\n".write(to: conf, atomically: true, encoding: .utf8)
+        let bad = try BileanConfiguration.load(path: conf.path)
+        do {
+            _ = try BileanServer.apiConfiguration(role: .api, configuration: bad)
+            Issue.record("a bad policy file was accepted")
+        } catch {
+            #expect(error.description.contains("bad.yaml:2: rule 'users:index'"))
         }
     }
 

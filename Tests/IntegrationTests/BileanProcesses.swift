@@ -46,6 +46,9 @@ enum BileanProcesses {
         var env = ProcessInfo.processInfo.environment
         for key in [
             "BILEAN_URL", "OS_BILEAN_URL", "OS_TOKEN", "OS_AUTH_TOKEN", "OS_PROJECT_ID", "OS_ROLES", "OS_AUTH_URL",
+            "OS_CLOUD", "OS_CLIENT_CONFIG_FILE", "OS_USERNAME", "OS_PASSWORD", "OS_PROJECT_NAME",
+            "OS_USER_DOMAIN_NAME", "OS_USER_DOMAIN_ID", "OS_PROJECT_DOMAIN_NAME", "OS_PROJECT_DOMAIN_ID",
+            "OS_REGION_NAME", "OS_INTERFACE",
         ] {
             env.removeValue(forKey: key)
         }

@@ -20,11 +20,7 @@ package struct ConsumptionsController: Sendable {
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try request.listParameters(.consumptions, own: ["user_id"], window: true)
         var query = parameters.query
-        query.userID = try AccessPolicy.listScope(
-            .consumptionsIndex,
-            try context.requireCredentials(),
-            requested: parameters.extra["user_id"]
-        )
+        query.userID = try context.listScope(.consumptionsIndex, requested: parameters.extra["user_id"])
         let consumptions = try await self.engine.listConsumptions(query)
         return JSONResponse.ok("consumptions", .array(consumptions.map(\.apiBody)))
     }
@@ -37,11 +33,7 @@ package struct ConsumptionsController: Sendable {
             paging: false
         )
         var query = parameters.query
-        query.userID = try AccessPolicy.listScope(
-            .consumptionsStatistics,
-            try context.requireCredentials(),
-            requested: parameters.extra["user_id"]
-        )
+        query.userID = try context.listScope(.consumptionsStatistics, requested: parameters.extra["user_id"])
         let summary = try parameters.extra["summary"].map { try Request.boolean($0, name: "summary") } ?? false
         let rows = try await self.engine.statistics(query, summary: summary)
         return JSONResponse.ok("statistics", .array(rows.map(\.apiBody)))

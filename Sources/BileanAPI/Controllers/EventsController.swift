@@ -19,11 +19,7 @@ package struct EventsController: Sendable {
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try request.listParameters(.events, own: ["user_id"], window: true)
         var query = parameters.query
-        query.userID = try AccessPolicy.listScope(
-            .eventsIndex,
-            try context.requireCredentials(),
-            requested: parameters.extra["user_id"]
-        )
+        query.userID = try context.listScope(.eventsIndex, requested: parameters.extra["user_id"])
         let events = try await self.engine.listEvents(query)
         return JSONResponse.ok("events", .array(events.map(\.apiBody)))
     }

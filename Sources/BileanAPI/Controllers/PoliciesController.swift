@@ -19,19 +19,19 @@ package struct PoliciesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesIndex, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesIndex, project: nil)
         let parameters = try request.listParameters(.policies)
         let policies = try await self.engine.listPolicies(parameters.query)
         return JSONResponse.ok("policies", .array(policies.map(\.apiBody)))
     }
 
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesGet, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesGet, project: nil)
         return JSONResponse.ok("policy", try await self.engine.policy(try context.pathID()).apiBody)
     }
 
     @Sendable func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesCreate, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesCreate, project: nil)
         var request = request
         let body = try PolicyCreateRequest(body: try await request.jsonBody(context: context))
         let policy = try await self.engine.createPolicy(name: body.name, ruleIDs: body.ruleIDs, metadata: body.metadata)
@@ -39,7 +39,7 @@ package struct PoliciesController: Sendable {
     }
 
     @Sendable func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesUpdate, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesUpdate, project: nil)
         let id = try context.pathID()
         var request = request
         let body = try PolicyUpdateRequest(body: try await request.jsonBody(context: context))
@@ -47,13 +47,13 @@ package struct PoliciesController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesDelete, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesDelete, project: nil)
         try await self.engine.deletePolicy(try context.pathID())
         return Response(status: .noContent)
     }
 
     @Sendable func action(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.policiesAction, try context.requireCredentials(), project: nil)
+        try context.authorize(.policiesAction, project: nil)
         let id = try context.pathID()
         var request = request
         let policy: Policy

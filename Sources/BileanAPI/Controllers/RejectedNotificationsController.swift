@@ -18,14 +18,14 @@ package struct RejectedNotificationsController: Sendable {
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rejectedNotificationsIndex, try context.requireCredentials(), project: nil)
+        try context.authorize(.rejectedNotificationsIndex, project: nil)
         let parameters = try request.listParameters(.rejectedNotifications, window: true)
         let rejections = try await self.engine.listRejectedNotifications(parameters.query)
         return JSONResponse.ok("rejected_notifications", .array(rejections.map(\.apiBody)))
     }
 
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rejectedNotificationsGet, try context.requireCredentials(), project: nil)
+        try context.authorize(.rejectedNotificationsGet, project: nil)
         let rejection = try await self.engine.rejectedNotification(try context.pathID())
         return JSONResponse.ok("rejected_notification", rejection.apiBody)
     }

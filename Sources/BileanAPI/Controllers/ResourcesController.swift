@@ -21,11 +21,7 @@ package struct ResourcesController: Sendable {
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try request.listParameters(.resources, own: ["user_id"])
         var query = parameters.query
-        query.userID = try AccessPolicy.listScope(
-            .resourcesIndex,
-            try context.requireCredentials(),
-            requested: parameters.extra["user_id"]
-        )
+        query.userID = try context.listScope(.resourcesIndex, requested: parameters.extra["user_id"])
         let resources = try await self.engine.listResources(query)
         return JSONResponse.ok("resources", .array(resources.map(\.apiBody)))
     }
@@ -33,19 +29,18 @@ package struct ResourcesController: Sendable {
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try context.pathID()
         let credentials = try context.requireCredentials()
-        try AccessPolicy.authorize(.resourcesGet, credentials, project: credentials.projectID)
         let resource = try await self.engine.resource(id)
-        // Another project's resource answers exactly as a missing one: its id cannot be probed.
-        guard credentials.isAdmin || resource.userID == credentials.projectID else {
+        // Judged after the lookup: another project's resource answers exactly as a missing one, so that its id
+        // cannot be probed.
+        guard context.policy.enforce(.resourcesGet, credentials, target: ["project_id": resource.userID]) else {
             throw BileanError.notFound("Resource", id)
         }
         return JSONResponse.ok("resource", resource.apiBody)
     }
 
     @Sendable func validateCreation(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        let credentials = try context.requireCredentials()
         // Admin only: decided before the body is read, so that a member learns nothing from it.
-        try AccessPolicy.authorize(.resourcesValidateCreation, credentials, project: nil)
+        let credentials = try context.authorize(.resourcesValidateCreation, project: nil)
         var request = request
         let body = try ValidationRequest(body: try await request.jsonBody(context: context))
         guard let userID = body.userID ?? credentials.projectID else {

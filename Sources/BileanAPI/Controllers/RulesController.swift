@@ -18,19 +18,19 @@ package struct RulesController: Sendable {
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rulesIndex, try context.requireCredentials(), project: nil)
+        try context.authorize(.rulesIndex, project: nil)
         let parameters = try request.listParameters(.rules)
         let rules = try await self.engine.listRules(parameters.query)
         return JSONResponse.ok("rules", .array(rules.map(\.apiBody)))
     }
 
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rulesGet, try context.requireCredentials(), project: nil)
+        try context.authorize(.rulesGet, project: nil)
         return JSONResponse.ok("rule", try await self.engine.rule(try context.pathID()).apiBody)
     }
 
     @Sendable func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rulesCreate, try context.requireCredentials(), project: nil)
+        try context.authorize(.rulesCreate, project: nil)
         var request = request
         let body = try RuleCreateRequest(body: try await request.jsonBody(context: context))
         let rule = try await self.engine.createRule(name: body.name, spec: body.spec, metadata: body.metadata)
@@ -38,7 +38,7 @@ package struct RulesController: Sendable {
     }
 
     @Sendable func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rulesUpdate, try context.requireCredentials(), project: nil)
+        try context.authorize(.rulesUpdate, project: nil)
         let id = try context.pathID()
         var request = request
         let body = try RuleUpdateRequest(body: try await request.jsonBody(context: context))
@@ -46,7 +46,7 @@ package struct RulesController: Sendable {
     }
 
     @Sendable func delete(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.rulesDelete, try context.requireCredentials(), project: nil)
+        try context.authorize(.rulesDelete, project: nil)
         try await self.engine.deleteRule(try context.pathID())
         return Response(status: .noContent)
     }

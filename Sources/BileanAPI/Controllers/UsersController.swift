@@ -19,7 +19,7 @@ package struct UsersController: Sendable {
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
-        try AccessPolicy.authorize(.usersIndex, try context.requireCredentials(), project: nil)
+        try context.authorize(.usersIndex, project: nil)
         let parameters = try request.listParameters(.users)
         let users = try await self.engine.listUsers(parameters.query)
         return JSONResponse.ok("users", .array(users.map(\.apiBody)))
@@ -27,13 +27,13 @@ package struct UsersController: Sendable {
 
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try context.pathID()
-        try AccessPolicy.authorize(.usersGet, try context.requireCredentials(), project: id)
+        try context.authorize(.usersGet, project: id)
         return JSONResponse.ok("user", try await self.engine.user(id).apiBody)
     }
 
     @Sendable func action(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try context.pathID()
-        try AccessPolicy.authorize(.usersAction, try context.requireCredentials(), project: id)
+        try context.authorize(.usersAction, project: id)
         var request = request
         let action = try UserAction(body: try await request.jsonBody(context: context))
         let user: User

@@ -44,6 +44,8 @@ package struct OpenStackErrorBody: Sendable, Hashable {
         case 413: return "The body of your request was too large for this server."
         case 415: return "The request media type is not supported by this server."
         case 500: return Self.internalErrorMessage
+        case 503: return "The server is currently unavailable. Please try again at a later time."
+        case 504: return "The gateway did not receive a timely response from the upstream server."
         default: return status.reasonPhrase
         }
     }
@@ -60,6 +62,8 @@ package struct OpenStackErrorBody: Sendable, Hashable {
         case 413: return "RequestEntityTooLarge"
         case 415: return "UnsupportedMediaType"
         case 500: return "InternalError"
+        case 503: return "ServiceUnavailable"
+        case 504: return "GatewayTimeout"
         default: return "HTTPError"
         }
     }

@@ -10,8 +10,14 @@ package struct NoAuthMiddleware: RouterMiddleware {
     static let projectHeader = HTTPField.Name("X-Project-Id")!
     static let rolesHeader = HTTPField.Name("X-Roles")!
 
+    /// The authorization rules.
+    let policy: AccessPolicy
+
     /// Creates the middleware.
-    package init() {}
+    /// - Parameter policy: The authorization rules (the defaults unless a policy file overrides them).
+    package init(policy: AccessPolicy = .defaults) {
+        self.policy = policy
+    }
 
     package func handle(
         _ request: Request,
@@ -19,6 +25,7 @@ package struct NoAuthMiddleware: RouterMiddleware {
         next: (Request, APIRequestContext) async throws -> Response
     ) async throws -> Response {
         var context = context
+        context.policy = self.policy
         context.credentials = try Self.credentials(request.headers)
         return try await next(request, context)
     }

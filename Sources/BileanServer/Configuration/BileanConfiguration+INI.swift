@@ -23,10 +23,6 @@ extension BileanConfiguration {
             }
             for key in options.keys.sorted() {
                 guard let entry = options[key] else { continue }
-                if section == "keystone_authtoken" {
-                    self.keystoneAuthtoken[key] = entry.value
-                    continue
-                }
                 guard let apply = known[key] else {
                     self.warnings.append("\(file.path):\(entry.line): unknown option [\(section)] \(key) (ignored)")
                     continue
@@ -61,7 +57,9 @@ extension BileanConfiguration {
                 message: "cannot read the file (\(error.localizedDescription))"
             )
         }
-        return try BileanConfiguration(ini: try INIFile.parse(text, path: path))
+        var configuration = try BileanConfiguration(ini: try INIFile.parse(text, path: path))
+        configuration.configurationDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return configuration
     }
 
     /// A value the option cannot take; the caller adds file, line and option.
@@ -81,6 +79,9 @@ extension BileanConfiguration {
                 config.api.authStrategy = strategy
             },
             "debug": { config, value throws(OptionError) in config.debug = try Self.boolean(value) },
+            "allow_insecure_noauth": { config, value throws(OptionError) in
+                config.allowInsecureNoauth = try Self.boolean(value)
+            },
             "transport_url": { config, value throws(OptionError) in
                 guard value.hasPrefix("rabbit://") || value.hasPrefix("amqp://") || value.hasPrefix("amqps://") else {
                     throw OptionError(message: "must be a rabbit:// (or amqp://) URL")
@@ -122,7 +123,18 @@ extension BileanConfiguration {
                 config.api.maximumBodySize = try Self.integer(value, in: 1024...(100 << 20))
             },
         ],
-        "keystone_authtoken": [:],
+        "keystone_authtoken": Self.keystoneAuthtokenOptions,
+        "oslo_policy": [
+            "policy_file": { config, value throws(OptionError) in
+                guard !value.isEmpty else { throw OptionError(message: "must be a file path") }
+                config.policyFile = value
+            }
+        ],
+        "keystone_sync": [
+            "interval": { config, value throws(OptionError) in
+                config.keystoneSyncInterval = try Self.integer(value, in: 0...604_800)
+            }
+        ],
         "scheduler": [
             "prior_notify_time": { config, value throws(OptionError) in
                 config.priorNotifyHours = try Self.integer(value, in: 0...8760)
@@ -223,6 +235,69 @@ extension BileanConfiguration {
             },
         ],
     ]
+
+    /// keystonemiddleware's option names; each value is kept as written in ``keystoneAuthtoken`` after a check.
+    static let keystoneAuthtokenOptions: [String: Apply] = [
+        "username": Self.keystoneText("username"),
+        "password": Self.keystoneText("password"),
+        "project_name": Self.keystoneText("project_name"),
+        "user_domain_name": Self.keystoneText("user_domain_name"),
+        "project_domain_name": Self.keystoneText("project_domain_name"),
+        "user_domain_id": Self.keystoneText("user_domain_id"),
+        "project_domain_id": Self.keystoneText("project_domain_id"),
+        "region_name": Self.keystoneText("region_name"),
+        "cafile": Self.keystoneText("cafile"),
+        "www_authenticate_uri": Self.keystoneURL("www_authenticate_uri"),
+        "auth_uri": Self.keystoneURL("auth_uri"),
+        "auth_url": Self.keystoneURL("auth_url"),
+        "token_cache_time": Self.keystoneSeconds("token_cache_time", 0...86_400),
+        "http_connect_timeout": Self.keystoneSeconds("http_connect_timeout", 1...300),
+        "auth_type": Self.keystoneChoice("auth_type", ["password"]),
+        "interface": Self.keystoneChoice("interface", ["public", "internal", "admin"]),
+        "insecure": Self.keystoneBoolean("insecure"),
+    ]
+
+    static func keystoneText(_ key: String) -> Apply {
+        { config, value throws(OptionError) in
+            guard !value.isEmpty, !value.containsControlCharacters else {
+                throw OptionError(message: "must not be empty")
+            }
+            config.keystoneAuthtoken[key] = value
+        }
+    }
+
+    static func keystoneURL(_ key: String) -> Apply {
+        { config, value throws(OptionError) in
+            let lowered = value.lowercased()
+            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://"), !value.contains(" ") else {
+                throw OptionError(message: "must be an http:// or https:// URL")
+            }
+            config.keystoneAuthtoken[key] = value
+        }
+    }
+
+    static func keystoneSeconds(_ key: String, _ range: ClosedRange<Int>) -> Apply {
+        { config, value throws(OptionError) in
+            config.keystoneAuthtoken[key] = String(try Self.integer(value, in: range))
+        }
+    }
+
+    static func keystoneChoice(_ key: String, _ choices: [String]) -> Apply {
+        { config, value throws(OptionError) in
+            guard choices.contains(value.lowercased()) else {
+                throw OptionError(
+                    message: "must be \(choices.joined(separator: ", ")), not '\(value.prefix(40))'"
+                )
+            }
+            config.keystoneAuthtoken[key] = value.lowercased()
+        }
+    }
+
+    static func keystoneBoolean(_ key: String) -> Apply {
+        { config, value throws(OptionError) in
+            config.keystoneAuthtoken[key] = try Self.boolean(value) ? "true" : "false"
+        }
+    }
 
     static func boolean(_ value: String) throws(OptionError) -> Bool {
         switch value.lowercased() {

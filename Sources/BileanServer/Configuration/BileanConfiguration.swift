@@ -52,8 +52,16 @@ package struct BileanConfiguration: Sendable {
     package var notificationDriver = "messagingv2"
     /// `[oslo_messaging_notifications] topics`.
     package var notificationTopics = ["notifications"]
-    /// `[keystone_authtoken]`, kept as written for the Keystone issue.
+    /// `[keystone_authtoken]` as written (keystonemiddleware's option names; each checked when it is read).
     package var keystoneAuthtoken: [String: String] = [:]
+    /// `[DEFAULT] allow_insecure_noauth`: let `noauth` listen on an address other than loopback.
+    package var allowInsecureNoauth = false
+    /// `[oslo_policy] policy_file`; `nil`: `policy.yaml` next to the configuration file, if it exists.
+    package var policyFile: String?
+    /// The directory of the configuration file, if one was read (where the default `policy.yaml` is looked for).
+    package var configurationDirectory: String?
+    /// `[keystone_sync] interval`, seconds; 0: projects come only from Keystone's notifications.
+    package var keystoneSyncInterval = 0
     /// Unknown sections and options, to be logged as warnings.
     package var warnings: [String] = []
 
