@@ -299,7 +299,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanOpenStackTests",
-            dependencies: ["BileanCore", "BileanOpenStack", "BileanTestSupport"],
+            dependencies: [
+                "BileanCore", "BileanOpenStack", "BileanTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -195,6 +195,29 @@ package final class FakeOpenStack: Sendable {
         }
     }
 
+    /// Makes a caller's token that `GET /v3/auth/tokens` validates (the service token must be valid).
+    /// - Parameters:
+    ///   - token: The caller's token.
+    ///   - project: Its project scope.
+    ///   - roles: Its role names.
+    ///   - expiresIn: Seconds from now to its expiry.
+    package func addUserToken(_ token: String, project: String?, roles: [String], expiresIn: TimeInterval = 3600) {
+        self.backend.state.withLock {
+            $0.userTokens[token] = FakeOpenStackState.UserToken(
+                project: project,
+                roles: roles,
+                expiresAt: Date().addingTimeInterval(expiresIn)
+            )
+        }
+    }
+
+    /// How many token validations (`GET /v3/auth/tokens`) Keystone answered.
+    package var validationCount: Int {
+        self.backend.state.withLock { state in
+            state.requests.filter { $0.method == "GET" && $0.path.hasSuffix("/auth/tokens") }.count
+        }
+    }
+
     /// Revokes every token issued so far: they all answer 401 from now on (new authentications work).
     package func expireTokens() {
         self.backend.state.withLock { $0.tokens.removeAll() }
@@ -244,6 +267,7 @@ private final class FakeOpenStackBackend: Sendable {
         let method = request.method.rawValue
         let path = request.uri.path
         let token = request.headers[Self.authTokenHeader]
+        let subject = request.headers[Self.subjectTokenHeader]
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maximumBodyBytes)
@@ -259,7 +283,15 @@ private final class FakeOpenStackBackend: Sendable {
         let now = Date()
         let identity = self.identity
         let answer = self.state.withLock { state in
-            state.answer(method: method, path: path, token: token, body: body, now: now, identity: identity)
+            state.answer(
+                method: method,
+                path: path,
+                token: token,
+                subjectToken: subject,
+                body: body,
+                now: now,
+                identity: identity
+            )
         }
         return answer.response
     }
@@ -308,6 +340,14 @@ private struct FakeOpenStackState {
     var servers: [String: String] = [:]
     var volumes: Set<String> = []
     var failures: [Failure] = []
+    /// A caller's token that validation knows.
+    struct UserToken {
+        var project: String?
+        var roles: [String]
+        var expiresAt: Date
+    }
+
+    var userTokens: [String: UserToken] = [:]
     var requests: [FakeOpenStack.Request] = []
     var authenticationCount = 0
 
@@ -316,6 +356,7 @@ private struct FakeOpenStackState {
         method: String,
         path: String,
         token: String?,
+        subjectToken: String? = nil,
         body: ByteBuffer,
         now: Date,
         identity: FakeOpenStackIdentity
@@ -326,6 +367,7 @@ private struct FakeOpenStackState {
             method: method,
             path: path,
             hadValidToken: hadValidToken,
+            subjectToken: subjectToken,
             body: body,
             now: now,
             identity: identity
@@ -340,6 +382,7 @@ private struct FakeOpenStackState {
         method: String,
         path: String,
         hadValidToken: Bool,
+        subjectToken: String?,
         body: ByteBuffer,
         now: Date,
         identity: FakeOpenStackIdentity
@@ -363,6 +406,9 @@ private struct FakeOpenStackState {
         }
 
         if segments == ["identity", "v3", "auth", "tokens"] {
+            if method == "GET" {
+                return self.validate(subjectToken, serviceTokenValid: hadValidToken, now: now)
+            }
             guard method == "POST" else { return Self.fault(405, message: "Method not allowed") }
             return self.authenticate(body: body, now: now, identity: identity)
         }
@@ -392,6 +438,28 @@ private struct FakeOpenStackState {
     }
 
     // MARK: Keystone
+
+    /// `GET /v3/auth/tokens`: 401 without a valid service token, 404 for an unknown or expired subject token.
+    private func validate(_ subject: String?, serviceTokenValid: Bool, now: Date) -> FakeAnswer {
+        guard serviceTokenValid else {
+            return Self.keystoneError(
+                401,
+                title: "Unauthorized",
+                message: "The request you have made requires authentication."
+            )
+        }
+        guard let subject, let token = self.userTokens[subject], token.expiresAt > now else {
+            return Self.keystoneError(404, title: "Not Found", message: "Could not find token.")
+        }
+        var body: [String: Any] = [
+            "expires_at": BillingTime(date: token.expiresAt).iso8601,
+            "issued_at": BillingTime(date: now).iso8601,
+            "user": ["id": "user-\(token.project ?? "none")", "domain": ["id": "default"]],
+            "roles": token.roles.map { ["id": $0, "name": $0] },
+        ]
+        if let project = token.project { body["project"] = ["id": project, "domain": ["id": "default"]] }
+        return FakeAnswer(status: 200, json: Self.json(["token": body]))
+    }
 
     private mutating func authenticate(body: ByteBuffer, now: Date, identity: FakeOpenStackIdentity) -> FakeAnswer {
         guard

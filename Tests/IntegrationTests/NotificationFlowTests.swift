@@ -189,8 +189,11 @@ struct NotificationFlowTests {
             let project = "\(setup.prefix)-p1"
             let named = "\(setup.prefix)-p2"
             let gone = "\(setup.prefix)-p3"
+            // Funded for the whole year: a creation billed in one batch before its deletion in the next looks like
+            // eleven months of use for a moment, and an underfunded project would be frozen meanwhile (the backlog
+            // false freeze of the billing-safety issue), which adds freeze and rerate consumption lines.
             for user in [project, gone] {
-                _ = try Self.json(try await server.cli("user-recharge", user, "--value", "10", "-f", "json"))
+                _ = try Self.json(try await server.cli("user-recharge", user, "--value", "1000", "-f", "json"))
             }
             let serverA = "\(setup.prefix)-server-a"
             let serverB = "\(setup.prefix)-server-b"
@@ -384,8 +387,8 @@ struct NotificationFlowTests {
             )
             try await NotificationPeer.publish(lines, in: setup.directory)
 
-            // 10 − 0.225 − 0.1 − 0.06 = 9.615, exactly.
-            try await Self.expectBalances([project: "9.615"], on: server)
+            // 1000 − 0.225 − 0.1 − 0.06 = 999.615, exactly.
+            try await Self.expectBalances([project: "999.615"], on: server)
             let two = try Self.json(try await server.cli("user-show", named, "-f", "json"))
             #expect(two["name"] == .string("Project Two"))
             #expect(two["balance"] == .string("0"))
