@@ -80,6 +80,49 @@ struct ServerLifecycleTests {
         #expect(output.stderr.contains("missing auth_url, password, project_name"), "\(output.stderr)")
     }
 
+    @Test func printPolicyPrintsTheDefaultsAsACommentedSample() async throws {
+        let output = try await BileanProcesses.run("bilean-server", ["--print-policy"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains(#"#"context_is_admin": "role:admin""#))
+        #expect(output.stdout.contains(#"#"users:get": "rule:admin_or_owner""#))
+        #expect(output.stdout.contains(#"#"rerating:apply": "rule:context_is_admin""#))
+        #expect(output.stdout.contains("# GET /v1/users/{user_id}"))
+    }
+
+    @Test func noauthRefusesToStartOffLoopbackAndBadPolicyFilesStopTheStart() async throws {
+        let directory = try BileanProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("bilean.conf")
+        try "[bilean_api]\nbind_host = 0.0.0.0\nbind_port = 0\n".write(to: config, atomically: true, encoding: .utf8)
+        let open = try await BileanProcesses.run("bilean-server", ["all", "--config-file", config.path])
+        #expect(open.status == 1)
+        #expect(open.stderr.contains("allow_insecure_noauth"), "\(open.stderr)")
+
+        try "[bilean_api]\nbind_port = 0\n".write(to: config, atomically: true, encoding: .utf8)
+        try "users:get: \"rule:admin_or_owner\"\nusers:index: \"role:admin and\"\n".write(
+            to: directory.appendingPathComponent("policy.yaml"),
+            atomically: true,
+            encoding: .utf8
+        )
+        let badPolicy = try await BileanProcesses.run("bilean-server", ["all", "--config-file", config.path])
+        #expect(badPolicy.status == 1)
+        #expect(badPolicy.stderr.contains("policy.yaml:2: rule 'users:index'"), "\(badPolicy.stderr)")
+    }
+
+    @Test func keystoneAuthNeedsServiceCredentials() async throws {
+        let directory = try BileanProcesses.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("bilean.conf")
+        try "[DEFAULT]\nauth_strategy = keystone\n[keystone_authtoken]\nauth_url = http://127.0.0.1:5000\n".write(
+            to: config,
+            atomically: true,
+            encoding: .utf8
+        )
+        let output = try await BileanProcesses.run("bilean-server", ["api", "--config-file", config.path])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("missing username, password, project_name"), "\(output.stderr)")
+    }
+
     @Test(arguments: ["engine"])
     func rolesNotBuiltYetSaySo(role: String) async throws {
         let output = try await BileanProcesses.run("bilean-server", [role])
