@@ -292,7 +292,7 @@ let package = Package(
         .testTarget(
             name: "BileanServerTests",
             dependencies: [
-                "BileanServer", "BileanAPI", "BileanEngine", "BileanNotification", "BileanOpenStack", "AMQP",
+                "BileanServer", "BileanAPI", "BileanCore", "BileanEngine", "BileanNotification", "BileanOpenStack", "AMQP",
                 "BileanTestSupport",
             ],
             swiftSettings: swiftSettings

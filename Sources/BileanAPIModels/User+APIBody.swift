@@ -10,6 +10,8 @@ extension User {
             "balance": .money(self.balance),
             "rate": .rate(self.rate),
             "credit": .money(self.credit),
+            "run_out_at": .time(self.runOutAt),
+            "freeze_at": .time(self.freezeAt),
             "last_bill": .time(self.lastBill),
             "status": .string(self.status.rawValue),
             "status_reason": .string(or: self.statusReason),

@@ -6,6 +6,8 @@ package enum UserAction: Sendable, Hashable {
     case recharge(value: Money, kind: Recharge.Kind, metadata: JSONValue)
     /// `{"attach_policy": {"policy": ID}}`.
     case attachPolicy(policyID: String)
+    /// `{"set_credit": {"value": N}}` (0 ≤ N ≤ ``Recharge/maximumValue``, at most 12 decimals).
+    case setCredit(value: Money)
 
     /// Parses an action body.
     /// - Parameter body: The request body.
@@ -13,7 +15,7 @@ package enum UserAction: Sendable, Hashable {
     ///   a value that is missing, not a number, not positive or above ``Recharge/maximumValue``.
     package init(body: JSONValue) throws(BileanError) {
         let object = try BodyObject(body, path: "")
-        let (name, value) = try object.onlyAction(among: ["recharge", "attach_policy"])
+        let (name, value) = try object.onlyAction(among: ["recharge", "attach_policy", "set_credit"])
         let action = try BodyObject(value, path: name)
         switch name {
         case "recharge":
@@ -38,6 +40,16 @@ package enum UserAction: Sendable, Hashable {
                 kind: kind,
                 metadata: try action.optionalObjectValue("metadata") ?? .object([:])
             )
+        case "set_credit":
+            try action.allowOnly(["value"])
+            let amount = try action.money("value")
+            guard !amount.isNegative, amount <= Recharge.maximumValue else {
+                throw BileanError.invalid(
+                    "set_credit.value",
+                    "'set_credit.value' must be at least 0 and at most \(Recharge.maximumValue)"
+                )
+            }
+            self = .setCredit(value: amount)
         default:
             try action.allowOnly(["policy"])
             self = .attachPolicy(policyID: try action.string("policy"))

@@ -7,6 +7,21 @@ extension Engine {
     func presented(_ user: User, resources: [Resource], at now: BillingTime) -> User {
         var shown = user
         shown.balance = AccountMath.balance(user.balance, resources: resources.map(\.billing), at: now)
+        // O(1) from the user's sums: the first microsecond at which the exact balance is at or below 0 and −credit.
+        shown.runOutAt = AccountMath.instant(
+            whenBalanceReaches: .zero,
+            balance: user.balance,
+            rate: user.rate,
+            accrual: user.accrual,
+            from: now
+        )
+        shown.freezeAt = AccountMath.instant(
+            whenBalanceReaches: .zero - user.credit,
+            balance: user.balance,
+            rate: user.rate,
+            accrual: user.accrual,
+            from: now
+        )
         return shown
     }
 

@@ -158,6 +158,43 @@ extension Engine {
         }
     }
 
+    package func setCredit(userID: String, value: Money) async throws -> User {
+        guard !value.isNegative else {
+            throw BileanError.invalid("value", "The credit must not be negative")
+        }
+        guard value <= Recharge.maximumValue else {
+            throw BileanError.invalid("value", "The credit must not exceed \(Recharge.maximumValue)")
+        }
+        try Self.checkID(userID, field: "user_id")
+        let now = self.now()
+        return try await self.transaction("set credit") { transaction in
+            var user = try await self.liveUser(userID, lock: true, in: transaction)
+            let previous = user.credit
+            user.credit = value
+            user.updatedAt = now
+            var pending = PendingWrites()
+            pending.events.append(
+                self.userEvent(
+                    user,
+                    action: "set_credit",
+                    at: now,
+                    metadata: .object([
+                        "credit": .string(value.description), "previous_credit": .string(previous.description),
+                    ])
+                )
+            )
+            // More credit covers an overdraft the way money does (a thaw); less may bring the freeze forward (to
+            // now at the earliest: a freeze never reaches into the past).
+            return try await self.refreshAccount(
+                user,
+                trigger: value > previous ? .recharged : .billingChanged,
+                pending: &pending,
+                now: now,
+                in: transaction
+            )
+        }
+    }
+
     package func attachPolicy(userID: String, policyID: String) async throws -> User {
         try Self.checkID(policyID, field: "policy")
         let now = self.now()

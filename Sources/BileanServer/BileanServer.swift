@@ -377,6 +377,7 @@ package enum BileanServer {
     ) async throws -> Result {
         var engineConfiguration = Engine.Configuration()
         engineConfiguration.priorNotifySeconds = Int64(configuration.priorNotifyHours) * 3600
+        engineConfiguration.defaultCredit = configuration.defaultCredit
         engineConfiguration.dailySettlement = configuration.scheduler.dailySettlementTime
         switch configuration.freezeAction {
         case .none: engineConfiguration.freezeAction = nil

@@ -23,6 +23,7 @@ struct FailingEngine: BillingEngine {
     func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
         throw self.error
     }
+    func setCredit(userID: String, value: Money) async throws -> User { throw self.error }
     func attachPolicy(userID: String, policyID: String) async throws -> User { throw self.error }
     func settle(userID: String, at instant: BillingTime) async throws -> User { throw self.error }
     func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule { throw self.error }

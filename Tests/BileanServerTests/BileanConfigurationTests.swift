@@ -1,5 +1,6 @@
 import AMQP
 import BileanAPI
+import BileanCore
 import BileanEngine
 import BileanNotification
 import BileanOpenStack
@@ -179,6 +180,9 @@ import Testing
         ("[keystone_authtoken]\ninsecure = maybe\n", "[keystone_authtoken] insecure"),
         ("[keystone_sync]\ninterval = -1\n", "[keystone_sync] interval"),
         ("[DEFAULT]\nallow_insecure_noauth = perhaps\n", "[DEFAULT] allow_insecure_noauth"),
+        ("[DEFAULT]\ndefault_credit = -3\n", "[DEFAULT] default_credit"),
+        ("[DEFAULT]\ndefault_credit = 1.0000000000001\n", "[DEFAULT] default_credit"),
+        ("[DEFAULT]\ndefault_credit = lots\n", "[DEFAULT] default_credit"),
     ])
     func badKeystoneOptionsNameTheirLine(_ text: String, _ option: String) throws {
         do {
@@ -188,6 +192,12 @@ import Testing
             #expect(error.option == option)
             #expect(error.line == 2)
         }
+    }
+
+    @Test func defaultCreditIsReadExactly() throws {
+        #expect(BileanConfiguration(environment: Self.environment).defaultCredit == .zero)
+        let configuration = try Self.configuration("[DEFAULT]\ndefault_credit = 12.500000000001\n")
+        #expect(configuration.defaultCredit == (try Money(parsing: "12.500000000001")))
     }
 
     @Test func noauthRefusesANonLoopbackAddressUnlessAllowed() throws {

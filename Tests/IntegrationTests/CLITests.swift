@@ -58,6 +58,14 @@ struct CLITests {
             #expect(recharged["balance"] == .string("100.5"))
             #expect(recharged["status"] == .string("FREE"))
 
+            let credited = try Self.json(try await server.cli("user-set-credit", "p1", "--value", "25", "-f", "json"))
+            #expect(credited["credit"] == .string("25"))
+            #expect(credited["run_out_at"] == .null)
+            let refused = try await server.cli("user-set-credit", "p1", "--value", "-1")
+            #expect(refused.status != 0)
+            let reset = try Self.json(try await server.cli("user-set-credit", "p1", "--value", "0", "-f", "json"))
+            #expect(reset["credit"] == .string("0"))
+
             let attached = try Self.json(
                 try await server.cli("user-attach-policy", "p1", policyID, "-f", "json")
             )

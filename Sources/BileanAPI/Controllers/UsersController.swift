@@ -42,6 +42,8 @@ package struct UsersController: Sendable {
             user = try await self.engine.recharge(userID: id, value: value, kind: kind, metadata: metadata)
         case .attachPolicy(let policyID):
             user = try await self.engine.attachPolicy(userID: id, policyID: policyID)
+        case .setCredit(let value):
+            user = try await self.engine.setCredit(userID: id, value: value)
         }
         return JSONResponse.ok("user", user.apiBody)
     }

@@ -14,6 +14,9 @@ package protocol BillingEngine: Sendable {
     /// Adds money to a user's balance (0 < value ≤ ``Recharge/maximumValue``); a project not seen before is created,
     /// a deleted one is not found.
     func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User
+    /// Sets how far below zero a user's balance may go before it is frozen (0 ≤ value ≤ ``Recharge/maximumValue``),
+    /// and reschedules its jobs; raising it thaws a frozen user whose overdraft it now covers, as a recharge does.
+    func setCredit(userID: String, value: Money) async throws -> User
     /// Attaches a policy to a user; its live resources are re-priced from now.
     func attachPolicy(userID: String, policyID: String) async throws -> User
     /// Settles a user at an instant: closes every open interval there.

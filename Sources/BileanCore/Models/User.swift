@@ -29,6 +29,12 @@ package struct User: Sendable, Hashable {
     /// While frozen: the instant billing stopped. Events from then on are recorded at rate 0; earlier ones (late
     /// deliveries) are priced as usual.
     package var frozenAt: BillingTime?
+    /// When the shown balance reaches 0 if nothing changes (`nil` when nothing is billed). Presented only, never
+    /// stored.
+    package var runOutAt: BillingTime?
+    /// When the balance reaches −credit, the freeze, if nothing changes (`nil` when nothing is billed). Presented
+    /// only, never stored.
+    package var freezeAt: BillingTime?
 
     /// Creates a user.
     package init(

@@ -79,6 +79,24 @@ extension BileanConfiguration {
                 config.api.authStrategy = strategy
             },
             "debug": { config, value throws(OptionError) in config.debug = try Self.boolean(value) },
+            "default_credit": { config, value throws(OptionError) in
+                let credit: Money
+                do {
+                    credit = try Money(parsing: value, field: "default_credit")
+                } catch {
+                    throw OptionError(message: "must be a decimal amount, not '\(value.prefix(40))'")
+                }
+                let decimals =
+                    value.split(separator: ".").dropFirst().first.map {
+                        $0.reversed().drop(while: { $0 == "0" }).count
+                    } ?? 0
+                guard !credit.isNegative, credit <= Recharge.maximumValue, decimals <= Money.scale else {
+                    throw OptionError(
+                        message: "must be from 0 to \(Recharge.maximumValue) with at most \(Money.scale) decimals"
+                    )
+                }
+                config.defaultCredit = credit
+            },
             "allow_insecure_noauth": { config, value throws(OptionError) in
                 config.allowInsecureNoauth = try Self.boolean(value)
             },

@@ -54,6 +54,8 @@ package struct BileanConfiguration: Sendable {
     package var notificationTopics = ["notifications"]
     /// `[keystone_authtoken]` as written (keystonemiddleware's option names; each checked when it is read).
     package var keystoneAuthtoken: [String: String] = [:]
+    /// `[DEFAULT] default_credit`: the credit of a new user.
+    package var defaultCredit = Money.zero
     /// `[DEFAULT] allow_insecure_noauth`: let `noauth` listen on an address other than loopback.
     package var allowInsecureNoauth = false
     /// `[oslo_policy] policy_file`; `nil`: `policy.yaml` next to the configuration file, if it exists.

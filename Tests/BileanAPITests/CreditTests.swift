@@ -1,0 +1,112 @@
+import BileanCore
+import BileanEngine
+import BileanTestSupport
+import HTTPTypes
+import Testing
+
+@testable import BileanAPI
+
+/// `set_credit`, and the run-out and freeze instants of the user body.
+@Suite("Credit and run-out instants")
+struct CreditTests {
+    static let t0 = APITestHarness.t0
+
+    @Test func theInstantsAreExactAndSetCreditMovesTheFreeze() async throws {
+        try await APITestHarness.withAPI { context in
+            try await APITestHarness.seedPricing(context.engine)
+            try await APITestHarness.fund(context.engine, "proj-a", "10")
+            try await APITestHarness.fund(context.engine, "proj-idle", "10")
+            _ = try await context.engine.apply([APITestHarness.server("s1", .create, "vm-1", user: "proj-a", at: 0)])
+            // 10 at 3.6 per hour (0.001 per second): 0 after 10,000 s, and the freeze too with no credit.
+            let before = try await context.api.object("/v1/users/proj-a", "user")
+            #expect(before.text("run_out_at") == Self.t0.adding(seconds: 10_000).iso8601)
+            #expect(before.text("freeze_at") == Self.t0.adding(seconds: 10_000).iso8601)
+            // Nothing billed: no instants.
+            let idle = try await context.api.object("/v1/users/proj-idle", "user")
+            #expect(idle["run_out_at"] == .null)
+            #expect(idle["freeze_at"] == .null)
+
+            let response = try await context.api.post("/v1/users/proj-a/action", #"{"set_credit": {"value": "5"}}"#)
+            let user = try #require(try expectSuccess(response, .ok)["user"])
+            #expect(user.text("credit") == "5")
+            #expect(user.text("run_out_at") == Self.t0.adding(seconds: 10_000).iso8601)
+            #expect(user.text("freeze_at") == Self.t0.adding(seconds: 15_000).iso8601)
+            // The freeze job moved with it.
+            let jobs = try await context.engine.claimJobs(
+                owner: "test",
+                dueBy: Self.t0.adding(seconds: 100_000),
+                leaseUntil: Self.t0.adding(seconds: 30),
+                limit: 10
+            )
+            let freeze = try #require(jobs.first { $0.kind == .freeze })
+            #expect(freeze.runAt == Self.t0.adding(seconds: 15_000))
+            let events = try await context.api.list("/v1/events?user_id=proj-a&action=set_credit", "events")
+            #expect(events.count == 1)
+        }
+    }
+
+    @Test func raisingTheCreditThawsAFrozenUser() async throws {
+        try await APITestHarness.withAPI { context in
+            try await APITestHarness.seedPricing(context.engine)
+            try await APITestHarness.fund(context.engine, "proj-a", "10")
+            _ = try await context.engine.apply([APITestHarness.server("s1", .create, "vm-1", user: "proj-a", at: 0)])
+            context.clock.set(Self.t0.adding(seconds: 10_010))
+            let jobs = try await context.engine.claimJobs(
+                owner: "test",
+                dueBy: Self.t0.adding(seconds: 10_010),
+                leaseUntil: Self.t0.adding(seconds: 10_040),
+                limit: 10
+            )
+            _ = try await context.engine.runJobs(jobs, owner: "test")
+            let frozen = try await context.api.object("/v1/users/proj-a", "user")
+            #expect(frozen.text("status") == "FREEZE")
+            #expect(frozen.text("balance") == "0")
+
+            // Credit 5 covers the overdraft of 0: thawed, billed again from now, frozen again 5,000 s later.
+            let response = try await context.api.post("/v1/users/proj-a/action", #"{"set_credit": {"value": "5"}}"#)
+            let user = try #require(try expectSuccess(response, .ok)["user"])
+            #expect(user.text("status") != "FREEZE")
+            #expect(user.text("freeze_at") == Self.t0.adding(seconds: 15_010).iso8601)
+            // Lowering it again brings the freeze forward, never into the past.
+            let lowered = try await context.api.post("/v1/users/proj-a/action", #"{"set_credit": {"value": "0"}}"#)
+            #expect(
+                try expectSuccess(lowered, .ok)["user"]?.text("freeze_at") == Self.t0.adding(seconds: 10_010).iso8601
+            )
+        }
+    }
+
+    @Test(arguments: [
+        #"{"set_credit": {"value": "-1"}}"#, #"{"set_credit": {"value": "100000000.000000000001"}}"#,
+        #"{"set_credit": {"value": "1.0000000000001"}}"#, #"{"set_credit": {}}"#,
+        #"{"set_credit": {"value": null}}"#, #"{"set_credit": {"value": "5", "currency": "EUR"}}"#,
+        #"{"set_credit": {"value": "abc"}}"#,
+    ])
+    func badCreditsAre400(_ body: String) async throws {
+        try await APITestHarness.withAPI { context in
+            try await APITestHarness.fund(context.engine, "proj-a", "10")
+            let response = try await context.api.post("/v1/users/proj-a/action", body)
+            #expect(response.status == .badRequest, "\(response.text)")
+            #expect(try await context.api.object("/v1/users/proj-a", "user").text("credit") == "0")
+        }
+    }
+
+    @Test func onlyTheAdminSetsCredit() async throws {
+        try await APITestHarness.withAPI { context in
+            try await APITestHarness.fund(context.engine, "proj-a", "10")
+            let response = try await context.api.send(
+                .post,
+                "/v1/users/proj-a/action",
+                as: .member("proj-a"),
+                body: #"{"set_credit": {"value": "1000"}}"#
+            )
+            #expect(response.status == .forbidden)
+            #expect(
+                try await context.api.send(
+                    .post,
+                    "/v1/users/nobody/action",
+                    body: #"{"set_credit": {"value": "1"}}"#
+                ).status == .notFound
+            )
+        }
+    }
+}
