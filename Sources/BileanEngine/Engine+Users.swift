@@ -158,6 +158,41 @@ extension Engine {
         }
     }
 
+    package func projection(userID: String, at instant: BillingTime) async throws -> UserProjection {
+        let now = self.now()
+        guard instant >= now else {
+            throw BileanError.invalid("at", "'at' must not be in the past (now is \(now.iso8601))")
+        }
+        return try await self.transaction("project user") { transaction in
+            let user = try await self.liveUser(userID, lock: false, in: transaction)
+            let resources = try await transaction.liveResources(userID: userID)
+            let shown = self.presented(user, resources: resources, at: now)
+            // Billing stops at the freeze: past it, the balance stays where the freeze left it.
+            var until = instant
+            if let freezeAt = shown.freezeAt, freezeAt < until { until = freezeAt }
+            let balance = AccountMath.balance(user.balance, resources: resources.map(\.billing), at: until)
+            let status: UserStatus
+            if user.status == .freeze || user.rate.unitsPerHour == 0 {
+                status = user.status
+            } else if let freezeAt = shown.freezeAt, instant >= freezeAt {
+                status = .freeze
+            } else if user.status == .warning
+                || AccountMath.instant(
+                    whenBalanceReaches: self.notifyThreshold(for: user),
+                    balance: user.balance,
+                    rate: user.rate,
+                    accrual: user.accrual,
+                    from: now
+                ).map({ instant >= $0 }) == true
+            {
+                status = .warning
+            } else {
+                status = .active
+            }
+            return UserProjection(userID: userID, at: instant, balance: balance, status: status)
+        }
+    }
+
     package func setCredit(userID: String, value: Money) async throws -> User {
         guard !value.isNegative else {
             throw BileanError.invalid("value", "The credit must not be negative")

@@ -29,7 +29,8 @@ struct BileanCommand: AsyncParsableCommand {
             status 1; a wrong command line exits with status 64.
             """,
         subcommands: [
-            UserList.self, UserShow.self, UserRecharge.self, UserSetCredit.self, UserAttachPolicy.self,
+            UserList.self, UserShow.self, UserRecharge.self, UserSetCredit.self, UserProjectionCommand.self,
+            UserAttachPolicy.self,
             RuleList.self, RuleShow.self, RuleCreate.self, RuleUpdate.self, RuleDelete.self,
             PolicyList.self, PolicyShow.self, PolicyCreate.self, PolicyUpdate.self, PolicyDelete.self,
             PolicyAddRules.self, PolicyRemoveRules.self,

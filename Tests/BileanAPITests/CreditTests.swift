@@ -109,4 +109,52 @@ struct CreditTests {
             )
         }
     }
+
+    @Test func theProjectionIsExactAndStopsAtTheFreeze() async throws {
+        try await APITestHarness.withAPI { context in
+            try await APITestHarness.seedPricing(context.engine)
+            try await APITestHarness.fund(context.engine, "proj-a", "10")
+            try await APITestHarness.fund(context.engine, "proj-idle", "3")
+            _ = try await context.engine.apply([APITestHarness.server("s1", .create, "vm-1", user: "proj-a", at: 0)])
+            func projection(_ user: String, _ seconds: Int64, as caller: Caller = .admin) async throws -> JSONValue {
+                let at = Self.t0.adding(seconds: seconds).iso8601
+                let response = try await context.api.get("/v1/users/\(user)/projection?at=\(at)", as: caller)
+                return try #require(try expectSuccess(response, .ok)["projection"])
+            }
+            // 0.001 per second; 3 h of warning at 3.6 per hour is 10.8, so the user is already warned.
+            let now = try await projection("proj-a", 0)
+            #expect(now.text("balance") == "10")
+            #expect(now.text("status") == "WARNING")
+            let half = try await projection("proj-a", 5000, as: .member("proj-a"))
+            #expect(half.text("balance") == "5")
+            #expect(half.text("user_id") == "proj-a")
+            #expect(half.text("at") == Self.t0.adding(seconds: 5000).iso8601)
+            let micro = try await projection("proj-a", 1)
+            #expect(micro.text("balance") == "9.999")
+            // Billing stops at the freeze (10,000 s): the balance stays at 0 after it.
+            let later = try await projection("proj-a", 20_000)
+            #expect(later.text("balance") == "0")
+            #expect(later.text("status") == "FREEZE")
+            let idle = try await projection("proj-idle", 1_000_000)
+            #expect(idle.text("balance") == "3")
+            #expect(idle.text("status") == "FREE")
+
+            context.clock.set(Self.t0.adding(seconds: 100))
+            for query in [
+                "", "?at=\(Self.t0.iso8601)", "?at=tomorrow", "?at=\(Self.t0.adding(seconds: 200).iso8601)&x=1",
+            ] {
+                let response = try await context.api.get("/v1/users/proj-a/projection\(query)")
+                #expect(response.status == .badRequest, "\(query): \(response.text)")
+            }
+            let other = try await context.api.get(
+                "/v1/users/proj-a/projection?at=\(Self.t0.adding(seconds: 200).iso8601)",
+                as: .member("proj-b")
+            )
+            #expect(other.status == .forbidden)
+            let missing = try await context.api.get(
+                "/v1/users/nobody/projection?at=\(Self.t0.adding(seconds: 200).iso8601)"
+            )
+            #expect(missing.status == .notFound)
+        }
+    }
 }

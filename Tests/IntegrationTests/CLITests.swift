@@ -65,6 +65,12 @@ struct CLITests {
             #expect(refused.status != 0)
             let reset = try Self.json(try await server.cli("user-set-credit", "p1", "--value", "0", "-f", "json"))
             #expect(reset["credit"] == .string("0"))
+            let projected = try Self.json(
+                try await server.cli("user-projection", "p1", "--at", "2099-01-01T00:00:00Z", "-f", "json")
+            )
+            #expect(projected["balance"] == .string("100.5"))
+            #expect(projected["status"] == .string("FREE"))
+            #expect(try await server.cli("user-projection", "p1", "--at", "2001-01-01T00:00:00Z").status != 0)
 
             let attached = try Self.json(
                 try await server.cli("user-attach-policy", "p1", policyID, "-f", "json")

@@ -16,6 +16,7 @@ package struct UsersController: Sendable {
         routes.add("/users", [.get: self.list])
         routes.add("/users/:id", [.get: self.show])
         routes.add("/users/:id/action", [.post: self.action])
+        routes.add("/users/:id/projection", [.get: self.projection])
     }
 
     @Sendable func list(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -29,6 +30,21 @@ package struct UsersController: Sendable {
         let id = try context.pathID()
         try context.authorize(.usersGet, project: id)
         return JSONResponse.ok("user", try await self.engine.user(id).apiBody)
+    }
+
+    @Sendable func projection(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let id = try context.pathID()
+        try context.authorize(.usersProjection, project: id)
+        var at: BillingTime?
+        for (name, value) in Request.formDecoded(request.uri.query ?? "") {
+            guard name == "at" else {
+                throw BileanError.invalid(name, "Unknown parameter '\(name.prefix(64))' (known: at)")
+            }
+            at = try BillingTime(parsing: value, field: "at")
+        }
+        guard let at else { throw BileanError.invalid("at", "'at' is required (an ISO 8601 instant)") }
+        let projection = try await self.engine.projection(userID: id, at: at)
+        return JSONResponse.ok("projection", projection.apiBody)
     }
 
     @Sendable func action(_ request: Request, _ context: APIRequestContext) async throws -> Response {

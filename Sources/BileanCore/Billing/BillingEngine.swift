@@ -17,6 +17,8 @@ package protocol BillingEngine: Sendable {
     /// Sets how far below zero a user's balance may go before it is frozen (0 ≤ value ≤ ``Recharge/maximumValue``),
     /// and reschedules its jobs; raising it thaws a frozen user whose overdraft it now covers, as a recharge does.
     func setCredit(userID: String, value: Money) async throws -> User
+    /// A user's exact balance and status at a future instant `at` if nothing changes; a past `at` is invalid input.
+    func projection(userID: String, at: BillingTime) async throws -> UserProjection
     /// Attaches a policy to a user; its live resources are re-priced from now.
     func attachPolicy(userID: String, policyID: String) async throws -> User
     /// Settles a user at an instant: closes every open interval there.
