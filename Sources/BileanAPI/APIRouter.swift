@@ -44,6 +44,7 @@ package enum APIRouter {
         EventsController(engine: engine).addRoutes(to: routes)
         RejectedNotificationsController(engine: engine).addRoutes(to: routes)
         ConsumptionsController(engine: engine).addRoutes(to: routes)
+        RechargesController(engine: engine).addRoutes(to: routes)
         return router
     }
 }

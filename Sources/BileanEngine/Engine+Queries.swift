@@ -10,6 +10,13 @@ extension Engine {
         }
     }
 
+    package func listRecharges(_ query: ListQuery) async throws -> [Recharge] {
+        let query = try self.validated(query, .recharges)
+        return try await self.transaction("list recharges") { transaction in
+            try await transaction.recharges(query)
+        }
+    }
+
     package func listConsumptions(_ query: ListQuery) async throws -> [Consumption] {
         let query = try self.validated(query, .consumptions)
         return try await self.transaction("list consumptions") { transaction in

@@ -36,6 +36,7 @@ struct BileanCommand: AsyncParsableCommand {
             PolicyAddRules.self, PolicyRemoveRules.self,
             ResourceList.self, ResourceShow.self, ResourceValidate.self,
             EventList.self,
+            RechargeList.self,
             ConsumptionList.self, ConsumptionStatistics.self,
             RejectedNotificationList.self, RejectedNotificationShow.self,
         ]

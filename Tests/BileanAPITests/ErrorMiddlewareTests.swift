@@ -24,6 +24,7 @@ struct FailingEngine: BillingEngine {
         throw self.error
     }
     func setCredit(userID: String, value: Money) async throws -> User { throw self.error }
+    func listRecharges(_ query: ListQuery) async throws -> [Recharge] { throw self.error }
     func projection(userID: String, at: BillingTime) async throws -> UserProjection { throw self.error }
     func attachPolicy(userID: String, policyID: String) async throws -> User { throw self.error }
     func settle(userID: String, at instant: BillingTime) async throws -> User { throw self.error }

@@ -409,6 +409,35 @@ struct StoreConformanceTests {
                     )
                 )
                 #expect(try await transaction.recharges(userID: "u").map(\.value.description) == ["1.1"])
+                for (index, user) in ["u", "v", "u"].enumerated() {
+                    try await transaction.insertRecharge(
+                        Recharge(
+                            id: "r\(index + 2)",
+                            userID: user,
+                            kind: .recharge,
+                            value: try Money(parsing: "100000000.000000000001"),
+                            timestamp: Self.t0.adding(seconds: Int64(index + 1)),
+                            metadata: .object([:])
+                        )
+                    )
+                }
+                // A page of one user's, by time, after a marker; a window; a filter; exact amounts.
+                let mine = try await transaction.recharges(ListQuery(userID: "u"))
+                #expect(mine.map(\.id) == ["r1", "r2", "r4"])
+                #expect(mine.last?.value.description == "100000000.000000000001")
+                #expect(
+                    try await transaction.recharges(ListQuery(limit: 1, marker: "r1", userID: "u")).map(\.id) == ["r2"]
+                )
+                #expect(
+                    try await transaction.recharges(ListQuery(userID: "u", start: Self.t0.adding(seconds: 2))).map(\.id)
+                        == ["r4"]
+                )
+                #expect(
+                    try await transaction.recharges(ListQuery(filters: ["type": ["System bonus"]])).map(\.id) == ["r1"]
+                )
+                #expect(
+                    try await transaction.recharges(ListQuery(direction: .desc)).map(\.id) == ["r4", "r3", "r2", "r1"]
+                )
             }
         }
     }

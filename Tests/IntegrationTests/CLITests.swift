@@ -71,6 +71,9 @@ struct CLITests {
             #expect(projected["balance"] == .string("100.5"))
             #expect(projected["status"] == .string("FREE"))
             #expect(try await server.cli("user-projection", "p1", "--at", "2001-01-01T00:00:00Z").status != 0)
+            let recharges = try Self.json(try await server.cli("recharge-list", "--user-id", "p1", "-f", "json"))
+            #expect(recharges.arrayValue?.count == 1)
+            #expect(recharges.arrayValue?.first?["value"] == .string("100.5"))
 
             let attached = try Self.json(
                 try await server.cli("user-attach-policy", "p1", policyID, "-f", "json")

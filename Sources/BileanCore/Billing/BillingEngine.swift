@@ -97,6 +97,8 @@ package protocol BillingEngine: Sendable {
 
     /// A page of events.
     func listEvents(_ query: ListQuery) async throws -> [Event]
+    /// A page of recharges.
+    func listRecharges(_ query: ListQuery) async throws -> [Recharge]
     /// A page of consumptions.
     func listConsumptions(_ query: ListQuery) async throws -> [Consumption]
     /// Costs per resource, or per resource type when `summary`, clipped to the query's window and including the

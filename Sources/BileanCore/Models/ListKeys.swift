@@ -35,6 +35,8 @@ package struct ListKeys: Sendable, Hashable {
         sortable: ["start_time", "end_time", "resource_type", "resource_id", "created_at"],
         filterable: ["resource_type", "resource_id"]
     )
+    /// Recharges (money columns are not sortable: their text would sort as text).
+    package static let recharges = ListKeys(sortable: ["timestamp", "type"], filterable: ["type"])
     /// Rejected notifications.
     package static let rejectedNotifications = ListKeys(
         sortable: ["received_at", "code", "event_type"],

@@ -107,17 +107,34 @@ extension SQLStoreTransaction {
             WHERE user_id = \(userID) ORDER BY timestamp, id
             """
         )
-        return try rows.map { row in
-            let kindText = try row.text("type")
-            guard let kind = Recharge.Kind(rawValue: kindText) else { throw StoreError.corrupt("type", kindText) }
-            return Recharge(
-                id: try row.text("id"),
-                userID: try row.text("user_id"),
-                kind: kind,
-                value: try row.money("value"),
-                timestamp: try row.time("timestamp"),
-                metadata: try row.json("metadata")
-            )
-        }
+        return try rows.map(Self.decodeRecharge)
+    }
+
+    /// `GET /v1/recharges`: by user, window, type; marker paging.
+    static let rechargeTable = TableSpec(
+        table: "recharges",
+        columns: "id, user_id, type, CAST(value AS TEXT) AS value, timestamp, metadata",
+        sortExpressions: ["timestamp": "timestamp", "type": "type"],
+        filterColumns: ["type": .text("type")],
+        softDeleted: false,
+        window: .instant("timestamp"),
+        defaultSort: ["timestamp"]
+    )
+
+    func recharges(_ query: ListQuery) async throws -> [Recharge] {
+        try await self.list(Self.rechargeTable, query).map(Self.decodeRecharge)
+    }
+
+    static func decodeRecharge(_ row: SQLRow) throws -> Recharge {
+        let kindText = try row.text("type")
+        guard let kind = Recharge.Kind(rawValue: kindText) else { throw StoreError.corrupt("type", kindText) }
+        return Recharge(
+            id: try row.text("id"),
+            userID: try row.text("user_id"),
+            kind: kind,
+            value: try row.money("value"),
+            timestamp: try row.time("timestamp"),
+            metadata: try row.json("metadata")
+        )
     }
 }
