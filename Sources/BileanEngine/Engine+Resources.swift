@@ -412,6 +412,8 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("validate creation") { transaction in
             let user = try await self.liveUser(userID, lock: false, in: transaction)
+            // A frozen project may create nothing, whatever its balance says.
+            guard user.status != .freeze else { return false }
             let live = try await transaction.liveResources(userID: userID)
             var rate = user.rate
             var rules = RuleLookup()

@@ -61,12 +61,23 @@ struct CreditTests {
             let frozen = try await context.api.object("/v1/users/proj-a", "user")
             #expect(frozen.text("status") == "FREEZE")
             #expect(frozen.text("balance") == "0")
+            // A frozen project may create nothing, even a free resource.
+            let validation = try await context.api.post(
+                "/v1/resources/validate_creation",
+                #"{"user_id": "proj-a", "resources": [{"resource_type": "os.nova.server", "properties": {"flavor": "m1.unpriced"}}]}"#
+            )
+            #expect(try expectSuccess(validation, .ok)["validation"] == .bool(false))
 
             // Credit 5 covers the overdraft of 0: thawed, billed again from now, frozen again 5,000 s later.
             let response = try await context.api.post("/v1/users/proj-a/action", #"{"set_credit": {"value": "5"}}"#)
             let user = try #require(try expectSuccess(response, .ok)["user"])
             #expect(user.text("status") != "FREEZE")
             #expect(user.text("freeze_at") == Self.t0.adding(seconds: 15_010).iso8601)
+            let thawed = try await context.api.post(
+                "/v1/resources/validate_creation",
+                #"{"user_id": "proj-a", "resources": [{"resource_type": "os.nova.server", "properties": {"flavor": "m1.unpriced"}}]}"#
+            )
+            #expect(try expectSuccess(thawed, .ok)["validation"] == .bool(true))
             // Lowering it again brings the freeze forward, never into the past.
             let lowered = try await context.api.post("/v1/users/proj-a/action", #"{"set_credit": {"value": "0"}}"#)
             #expect(
