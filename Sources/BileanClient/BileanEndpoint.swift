@@ -18,17 +18,9 @@ package struct BileanEndpoint: Sendable, Hashable, CustomStringConvertible {
         func invalid(_ reason: String) -> BileanClientError {
             BileanClientError(.invalidURL, "invalid Bilean URL '\(text)': \(reason)")
         }
-        guard let components = URLComponents(string: trimmed) else { throw invalid("not a URL") }
-        guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw invalid("the scheme must be http or https")
-        }
-        guard let host = components.host, !host.isEmpty else { throw invalid("there is no host") }
-        guard components.query == nil, components.fragment == nil else {
-            throw invalid("a query or a fragment is not allowed")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw invalid("credentials in the URL are not allowed")
-        }
+        let components = try URLComponents.httpService(trimmed, invalid: invalid)
+        let scheme = components.scheme?.lowercased() ?? "http"
+        let host = components.host ?? ""
         var path = components.percentEncodedPath
         while path.hasSuffix("/") { path.removeLast() }
         if path.hasSuffix("/v1") { path.removeLast(3) }

@@ -141,17 +141,7 @@ package struct KeystoneCredentials: Sendable, Hashable, CustomStringConvertible,
         func invalid(_ reason: String) -> BileanClientError {
             BileanClientError(.invalidURL, "invalid Keystone auth URL '\(text)': \(reason)")
         }
-        guard let components = URLComponents(string: trimmed) else { throw invalid("not a URL") }
-        guard let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            throw invalid("the scheme must be http or https")
-        }
-        guard let host = components.host, !host.isEmpty else { throw invalid("there is no host") }
-        guard components.query == nil, components.fragment == nil else {
-            throw invalid("a query or a fragment is not allowed")
-        }
-        guard components.user == nil, components.password == nil else {
-            throw invalid("credentials in the URL are not allowed")
-        }
+        _ = try URLComponents.httpService(trimmed, invalid: invalid)
         var url = trimmed
         while url.hasSuffix("/") { url.removeLast() }
         if url.hasSuffix("/v3") { url.removeLast(3) }

@@ -23,7 +23,7 @@ package struct KeystoneProjects: ProjectDirectory {
     }
 
     package func projects() async throws(ProjectDirectoryError) -> [DirectoryProject] {
-        let (status, body) = try await self.get("/v3/projects")
+        let (status, body) = try await self.get("/projects")
         guard status == 200 else {
             throw ProjectDirectoryError(
                 CloudActionError.answered(status, body: body, service: "Keystone", to: "the list of projects")
@@ -45,7 +45,7 @@ package struct KeystoneProjects: ProjectDirectory {
 
     package func projectExists(_ id: String) async throws(ProjectDirectoryError) -> Bool {
         let encoded = id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? id
-        let (status, body) = try await self.get("/v3/projects/\(encoded)")
+        let (status, body) = try await self.get("/projects/\(encoded)")
         switch status {
         case 200: return true
         case 404: return false
@@ -56,10 +56,8 @@ package struct KeystoneProjects: ProjectDirectory {
         }
     }
 
-    /// A GET with the service token; after a 401, once more with a new one.
+    /// A GET of Keystone's v3 API with the service token; after a 401, once more with a new one.
     private func get(_ path: String) async throws(ProjectDirectoryError) -> (Int, ByteBuffer) {
-        var base = self.session.credentials.authURL.trimmingTrailingSlashes()
-        if base.hasSuffix("/v3") { base.removeLast(3) }
         for attempt in 0..<2 {
             let token: KeystoneToken
             do {
@@ -67,7 +65,7 @@ package struct KeystoneProjects: ProjectDirectory {
             } catch {
                 throw ProjectDirectoryError(error.message)
             }
-            var request = HTTPClientRequest(url: base.trimmingTrailingSlashes() + path)
+            var request = HTTPClientRequest(url: self.session.credentials.identityURL + path)
             request.headers.add(name: "Accept", value: "application/json")
             request.headers.add(name: "User-Agent", value: "bilean")
             request.headers.add(name: "X-Auth-Token", value: token.value)

@@ -52,12 +52,15 @@ package struct OpenStackCredentials: Sendable, Hashable, CustomStringConvertible
         self.interface = interface
     }
 
-    /// The URL of Keystone's token API: ``authURL`` without trailing `/` and `/v3`, then `/v3/auth/tokens`.
-    var tokensURL: String {
+    /// Keystone's v3 API: ``authURL`` without trailing `/` and `/v3`, then `/v3`.
+    var identityURL: String {
         var base = self.authURL.trimmingTrailingSlashes()
         if base.hasSuffix("/v3") { base.removeLast(3) }
-        return base.trimmingTrailingSlashes() + "/v3/auth/tokens"
+        return base.trimmingTrailingSlashes() + "/v3"
     }
+
+    /// The URL of Keystone's token API: ``identityURL`` then `/auth/tokens`.
+    var tokensURL: String { self.identityURL + "/auth/tokens" }
 
     /// The user, project and Keystone URL, without the password.
     package var description: String {

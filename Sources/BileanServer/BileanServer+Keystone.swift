@@ -36,7 +36,38 @@ extension BileanServer {
         let validates = role.servesAPI && configuration.api.authStrategy == .keystone
         let syncs = role.schedules && configuration.keystoneSyncInterval > 0
         guard validates || syncs else { return nil }
-        let why = validates ? "auth_strategy = keystone" : "[keystone_sync] interval"
+        let auth = configuration.keystoneAuthtoken
+        let credentials = try Self.serviceCredentials(
+            configuration,
+            interface: auth["interface"] ?? "internal",
+            neededBy: validates ? "auth_strategy = keystone" : "[keystone_sync] interval"
+        )
+        var validator = KeystoneTokenValidator.Configuration()
+        if let seconds = auth["token_cache_time"].flatMap({ Int($0) }) { validator.cacheTime = TimeInterval(seconds) }
+        let connectTimeout = auth["http_connect_timeout"].flatMap { Int64($0) } ?? 10
+        return KeystoneSetup(
+            credentials: credentials,
+            wwwAuthenticateURI: auth["www_authenticate_uri"] ?? auth["auth_uri"] ?? credentials.authURL,
+            validator: validator,
+            connectTimeout: connectTimeout,
+            caFile: auth["cafile"],
+            insecure: auth["insecure"] == "true"
+        )
+    }
+
+    /// The service user of `[keystone_authtoken]`, with which Bilean validates tokens, lists projects and carries
+    /// out freeze actions.
+    /// - Parameters:
+    ///   - configuration: bilean.conf.
+    ///   - interface: The catalog interface of the endpoints the caller uses.
+    ///   - neededBy: What needs them, for the error (`auth_strategy = keystone`).
+    /// - Returns: The credentials.
+    /// - Throws: ``StartupError`` naming the missing options.
+    static func serviceCredentials(
+        _ configuration: BileanConfiguration,
+        interface: String,
+        neededBy: String
+    ) throws(StartupError) -> OpenStackCredentials {
         let auth = configuration.keystoneAuthtoken
         let required = ["auth_url", "username", "password", "project_name"]
         let missing = required.filter { (auth[$0] ?? "").isEmpty }
@@ -44,11 +75,11 @@ extension BileanServer {
             let password = auth["password"], let projectName = auth["project_name"]
         else {
             throw StartupError(
-                description: "\(why) needs the service credentials in [keystone_authtoken]: missing "
+                description: "\(neededBy) needs the service credentials in [keystone_authtoken]: missing "
                     + missing.joined(separator: ", ")
             )
         }
-        let credentials = OpenStackCredentials(
+        return OpenStackCredentials(
             authURL: authURL,
             username: username,
             password: password,
@@ -56,18 +87,7 @@ extension BileanServer {
             userDomainName: auth["user_domain_name"] ?? "Default",
             projectDomainName: auth["project_domain_name"] ?? "Default",
             regionName: auth["region_name"],
-            interface: auth["interface"] ?? "internal"
-        )
-        var validator = KeystoneTokenValidator.Configuration()
-        if let seconds = auth["token_cache_time"].flatMap({ Int($0) }) { validator.cacheTime = TimeInterval(seconds) }
-        let connectTimeout = auth["http_connect_timeout"].flatMap { Int64($0) } ?? 10
-        return KeystoneSetup(
-            credentials: credentials,
-            wwwAuthenticateURI: auth["www_authenticate_uri"] ?? auth["auth_uri"] ?? authURL,
-            validator: validator,
-            connectTimeout: connectTimeout,
-            caFile: auth["cafile"],
-            insecure: auth["insecure"] == "true"
+            interface: interface
         )
     }
 

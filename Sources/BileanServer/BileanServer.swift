@@ -338,26 +338,10 @@ package enum BileanServer {
             }
         }
         if configuration.freezeAction != .none {
-            let auth = configuration.keystoneAuthtoken
-            let required = ["auth_url", "username", "password", "project_name"]
-            let missing = required.filter { (auth[$0] ?? "").isEmpty }
-            guard missing.isEmpty, let authURL = auth["auth_url"], let username = auth["username"],
-                let password = auth["password"], let projectName = auth["project_name"]
-            else {
-                throw StartupError(
-                    description: "[freeze] action = \(configuration.freezeAction.rawValue) needs the service "
-                        + "credentials in [keystone_authtoken]: missing \(missing.joined(separator: ", "))"
-                )
-            }
-            setup.cloud = OpenStackCredentials(
-                authURL: authURL,
-                username: username,
-                password: password,
-                projectName: projectName,
-                userDomainName: auth["user_domain_name"] ?? "Default",
-                projectDomainName: auth["project_domain_name"] ?? "Default",
-                regionName: auth["region_name"],
-                interface: configuration.freezeInterface
+            setup.cloud = try Self.serviceCredentials(
+                configuration,
+                interface: configuration.freezeInterface,
+                neededBy: "[freeze] action = \(configuration.freezeAction.rawValue)"
             )
         }
         return setup
