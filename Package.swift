@@ -180,6 +180,8 @@ let package = Package(
             name: "bilean-server",
             dependencies: [
                 "BileanServer",
+                "BileanEngine",
+                "BileanCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

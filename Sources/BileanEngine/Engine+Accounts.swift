@@ -15,14 +15,25 @@ extension Engine {
             accrual: user.accrual,
             from: now
         )
-        shown.freezeAt = AccountMath.instant(
-            whenBalanceReaches: .zero - user.credit,
-            balance: user.balance,
-            rate: user.rate,
-            accrual: user.accrual,
-            from: now
-        )
+        shown.freezeAt = self.freezeInstants(of: user, from: now).freezeAt
         return shown
+    }
+
+    /// When the balance reaches −credit (`overdrawnAt`: the prediction, or the instant it did if it already has)
+    /// and when the freeze falls due, `[freeze] grace_period` later; `nil` when the balance never falls.
+    func freezeInstants(of user: User, from now: BillingTime) -> (overdrawnAt: BillingTime?, freezeAt: BillingTime?) {
+        guard
+            let reached = AccountMath.instant(
+                whenBalanceReaches: .zero - user.credit,
+                balance: user.balance,
+                rate: user.rate,
+                accrual: user.accrual,
+                from: now
+            )
+        else { return (nil, nil) }
+        // Already overdrawn (`reached` is `now`): since the instant recorded when it was predicted, if it came true.
+        let overdrawnAt = reached > now ? reached : min(user.overdrawnAt ?? reached, reached)
+        return (overdrawnAt, overdrawnAt.adding(seconds: self.configuration.freezeGraceSeconds))
     }
 
     /// The balance below which the notify job fires: enough for `prior_notify_time` at the current rate, above
@@ -59,13 +70,9 @@ extension Engine {
             accrual: user.accrual,
             from: now
         )
-        let freezeAt = AccountMath.instant(
-            whenBalanceReaches: floor,
-            balance: user.balance,
-            rate: user.rate,
-            accrual: user.accrual,
-            from: now
-        )
+        let instants = self.freezeInstants(of: user, from: now)
+        let freezeAt = instants.freezeAt
+        user.overdrawnAt = instants.overdrawnAt
         let account = UserStatusMachine.Account(
             balance: AccountMath.balance(user.balance, rate: user.rate, accrual: user.accrual, at: now),
             rate: user.rate,
@@ -247,6 +254,11 @@ extension Engine {
             return self.hasDailySettlement(before) != (reassessment.daily != nil)
         }
         try await transaction.deleteJobs(userIDs: changed.filter { $0.daily == nil }.map(\.user.id), kinds: [.daily])
+        // The deletion step of a two-step freeze lives as long as the freeze.
+        try await transaction.deleteJobs(
+            userIDs: reassessments.filter { $0.user.status != .freeze }.map(\.user.id),
+            kinds: [.freezeDelete]
+        )
         try await transaction.insertJobsIfAbsent(changed.compactMap(\.daily))
         try await transaction.insertEvents(reassessments.compactMap(\.event))
         try await transaction.insertNotices(reassessments.flatMap(\.notices))

@@ -23,24 +23,26 @@ extension Engine {
             if resource.billing.isActive {
                 self.stopBilling(&resource, at: instant, policyID: policyID, user: &user, pending: &pending, now: now)
             }
-            if let kind = self.configuration.freezeAction {
-                actions.append(
-                    CloudAction(
-                        id: self.newID(),
-                        userID: user.id,
-                        resourceID: resource.id,
-                        resourceType: resource.resourceType,
-                        kind: kind,
-                        nextAttemptAt: now,
-                        createdAt: now
-                    )
-                )
-            }
+            if let action = self.freezeAction(for: resource, at: now) { actions.append(action) }
         }
         user.lastBill = max(user.lastBill ?? instant, instant)
         user.frozenAt = instant
         user.updatedAt = now
         return (user, actions)
+    }
+
+    /// The freeze action its type gets (`[freeze] action`, `actions`), due at once; `nil` for none.
+    func freezeAction(for resource: Resource, at now: BillingTime) -> CloudAction? {
+        guard let kind = self.configuration.freezeActions.kind(for: resource.resourceType) else { return nil }
+        return CloudAction(
+            id: self.newID(),
+            userID: resource.userID,
+            resourceID: resource.id,
+            resourceType: resource.resourceType,
+            kind: kind,
+            nextAttemptAt: now,
+            createdAt: now
+        )
     }
 
     /// Stops a resource's billing at `instant` (or where it is billed until, if later) for a freeze: the open
@@ -131,6 +133,22 @@ extension Engine {
         user.frozenAt = nil
         user.updatedAt = instant
         pending.cancelCloudActions(of: user.id)
+        if self.configuration.restartOnThaw {
+            // Only what the freeze itself stopped (a server its owner had stopped stays stopped).
+            for stopped in try await transaction.stoppedResources(userID: user.id) {
+                pending.append(
+                    CloudAction(
+                        id: self.newID(),
+                        userID: user.id,
+                        resourceID: stopped.resourceID,
+                        resourceType: stopped.resourceType,
+                        kind: .start,
+                        nextAttemptAt: instant,
+                        createdAt: instant
+                    )
+                )
+            }
+        }
         return user
     }
 

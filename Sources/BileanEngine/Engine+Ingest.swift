@@ -16,6 +16,10 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("ingest notifications") { transaction in
             var report = IngestReport()
+            if let lag = batch.report {
+                let within = self.configuration.freezeHold.isWithinLimits(lag)
+                try await transaction.recordListenerReport(lag, at: now, withinLimits: within)
+            }
             var fresh = try await transaction.markProcessed(batch.messages.map(\.messageID), at: now)
             // Resource facts are applied together, a run at a time; a project's creation or deletion is applied
             // where it comes, so that a deletion stops the resources created before it in the batch.

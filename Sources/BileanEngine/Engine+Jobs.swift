@@ -57,6 +57,14 @@ extension Engine {
                 rest.event = nil
                 return rest
             }
+            var freezeDeletes: [Job] = []
+            var currency: DataCurrency?
+            func dataCurrency() async throws -> DataCurrency {
+                if let currency { return currency }
+                let judged = try await self.dataCurrency(at: now, in: transaction)
+                currency = judged
+                return judged
+            }
             for job in jobs {
                 guard let current = stored[JobKey(job)], current.runAt == job.runAt,
                     var user = users[job.userID], user.deletedAt == nil
@@ -72,8 +80,6 @@ extension Engine {
                     outcomes.append(.notDue)
                     continue
                 }
-                stored[JobKey(job)] = nil
-                outcomes.append(.fired)
                 switch job.kind {
                 case .daily:
                     // Close every open interval at the settlement instant and start new ones there: no total
@@ -97,9 +103,37 @@ extension Engine {
                     users[user.id] = reassessment.user
                     reassessments[user.id] = reassessment
                 case .freeze:
-                    var reassessment = detach(self.reassess(user, trigger: .freezeDue, now: job.runAt))
+                    var reassessment = self.reassess(user, trigger: .freezeDue, now: job.runAt)
+                    var heldSince: BillingTime?
+                    if reassessment.actions.contains(.freezeResources),
+                        case .behind(let reason) = try await dataCurrency()
+                    {
+                        // A backlog can make a project look overdrawn that in-order delivery would not: wait for
+                        // current data, at most max_hold (then FREEZE and stops may go; deletions still wait).
+                        let since = try await transaction.holdJob(job, at: now)
+                        if now.microseconds - since.microseconds
+                            < self.configuration.freezeHold.maxHoldSeconds * 1_000_000
+                        {
+                            self.logHold(job, since: since, reason: reason, now: now)
+                            if since == now {
+                                // Once per hold, in the audit trail: why this project was not frozen yet.
+                                pending.events.append(
+                                    self.userEvent(user, action: "freeze_held", at: now, statusReason: reason)
+                                )
+                            }
+                            outcomes.append(.held)
+                            continue
+                        }
+                        heldSince = since
+                        self.logger.warning(
+                            "freeze proceeds after max_hold although the billing data is not current; deletions still wait",
+                            metadata: ["user.id": "\(user.id)", "held_since": "\(since)", "reason": "\(reason)"]
+                        )
+                    }
+                    reassessment = detach(reassessment)
                     if reassessment.actions.contains(.freezeResources) {
-                        // Settled where the balance reached −credit, not when the job happened to run.
+                        // Settled where the balance reached −credit (after the grace period), not when the job
+                        // happened to run.
                         let frozen = try await self.freezeLocked(
                             reassessment.user,
                             at: job.runAt,
@@ -109,7 +143,23 @@ extension Engine {
                             in: transaction
                         )
                         reassessment.user = frozen.user
-                        cloudActions += frozen.actions
+                        // A freeze that waited max_hold dates its actions from the hold's start: its stops may go.
+                        cloudActions += frozen.actions.map { action in
+                            var action = action
+                            if let heldSince { action.createdAt = heldSince }
+                            return action
+                        }
+                        if self.configuration.freezeDeleteAfterSeconds > 0,
+                            frozen.actions.contains(where: { $0.kind == .stop })
+                        {
+                            freezeDeletes.append(
+                                Job(
+                                    userID: user.id,
+                                    kind: .freezeDelete,
+                                    runAt: now.adding(seconds: self.configuration.freezeDeleteAfterSeconds)
+                                )
+                            )
+                        }
                         notices.append(
                             self.notice(
                                 .freeze,
@@ -127,15 +177,60 @@ extension Engine {
                                 statusReason: "Balance overdrawn",
                                 metadata: .object([
                                     "balance": .string(frozen.user.balance.description),
-                                    "cloud_action": .string(self.configuration.freezeAction?.rawValue ?? "none"),
+                                    "cloud_actions": .array(
+                                        Array(Set(frozen.actions.map(\.kind.rawValue))).sorted().map(JSONValue.string)
+                                    ),
                                     "resources": .number("\(frozen.actions.count)"),
+                                    "delete_after_s": .number("\(self.configuration.freezeDeleteAfterSeconds)"),
                                 ])
                             )
                         )
                     }
                     users[user.id] = reassessment.user
                     reassessments[user.id] = reassessment
+                case .freezeDelete:
+                    // The second step of a two-step freeze: still frozen (a thaw deletes the job), so what the
+                    // freeze stopped is deleted, once the billing data is current (never on stale data).
+                    guard user.status == .freeze, user.frozenAt != nil else { break }
+                    if case .behind(let reason) = try await dataCurrency() {
+                        let since = try await transaction.holdJob(job, at: now)
+                        self.logHold(job, since: since, reason: reason, now: now)
+                        outcomes.append(.held)
+                        continue
+                    }
+                    let live = pending.liveResources(
+                        of: user.id,
+                        stored: try await transaction.liveResources(userID: user.id)
+                    )
+                    let deletions = live.filter {
+                        self.configuration.freezeActions.kind(for: $0.resourceType) == .stop
+                            && FreezeActions.supports(.delete, on: $0.resourceType)
+                    }.map { resource in
+                        CloudAction(
+                            id: self.newID(),
+                            userID: user.id,
+                            resourceID: resource.id,
+                            resourceType: resource.resourceType,
+                            kind: .delete,
+                            nextAttemptAt: now,
+                            createdAt: now
+                        )
+                    }
+                    cloudActions += deletions
+                    notices.append(self.notice(.freezeDelete, user: user, balance: user.balance, runOut: nil, at: now))
+                    pending.events.append(
+                        self.userEvent(
+                            user,
+                            action: "freeze_delete",
+                            at: now,
+                            statusReason:
+                                "Frozen since \(user.frozenAt.map(\.iso8601) ?? "-"): stopped resources deleted",
+                            metadata: .object(["resources": .number("\(deletions.count)")])
+                        )
+                    )
                 }
+                stored[JobKey(job)] = nil
+                outcomes.append(.fired)
             }
             try await pending.flush(to: transaction)
             // Every user written as it ends up (a settlement and a reassessment of one user may share a batch).
@@ -153,6 +248,9 @@ extension Engine {
                 firedDaily.subtracting(reassessments.keys).sorted().compactMap { users[$0] }
             )
             try await transaction.deleteJobs(userIDs: Array(firedDaily), kinds: [.daily])
+            let firedDeletes = Set(fired.filter { $0.kind == .freezeDelete }.map(\.userID))
+            try await transaction.deleteJobs(userIDs: Array(firedDeletes), kinds: [.freezeDelete])
+            try await transaction.upsertJobs(freezeDeletes)
             try await transaction.insertJobsIfAbsent(
                 dailies.filter { users[$0.userID]?.status != .freeze }
             )
@@ -160,6 +258,19 @@ extension Engine {
             try await transaction.insertNotices(notices)
             return outcomes
         }
+    }
+
+    /// Logs a held freeze: at warning the first time, at debug when it is held again.
+    private func logHold(_ job: Job, since: BillingTime, reason: String, now: BillingTime) {
+        let level: Logger.Level = since == now ? .warning : .debug
+        self.logger.log(
+            level: level,
+            "freeze held: the billing data is not current",
+            metadata: [
+                "user.id": "\(job.userID)", "job": "\(job.kind.rawValue)", "run_at": "\(job.runAt)",
+                "held_since": "\(since)", "reason": "\(reason)",
+            ]
+        )
     }
 
     /// How long a runner holds a freeze action it is carrying out (its HTTP calls time out well before).
@@ -207,11 +318,23 @@ extension Engine {
     package func claimCloudActions(limit: Int) async throws -> [CloudAction] {
         let now = self.now()
         return try await self.transaction("claim cloud actions") { transaction in
-            try await transaction.claimCloudActions(
+            // While the billing data is not current, only stops (and thaw restarts) whose freeze waited max_hold
+            // may go; deletions and releases wait for current data.
+            let currency = try await self.dataCurrency(at: now, in: transaction)
+            let actions = try await transaction.claimCloudActions(
                 at: now,
                 leaseUntil: now.adding(seconds: Self.cloudActionLeaseSeconds),
-                limit: limit
+                limit: limit,
+                dataCurrent: currency.isCurrent,
+                stopsCreatedBy: now.adding(seconds: -self.configuration.freezeHold.maxHoldSeconds)
             )
+            if case .behind(let reason) = currency {
+                self.logger.debug(
+                    "freeze actions held: the billing data is not current",
+                    metadata: ["reason": "\(reason)", "claimed": "\(actions.count)"]
+                )
+            }
+            return actions
         }
     }
 
@@ -226,6 +349,18 @@ extension Engine {
             var reason: String
             switch outcome {
             case .completed(.done(let text)):
+                status = "DONE"
+                reason = text
+                if current.kind == .stop {
+                    // Started again by a thaw with restart_on_thaw (and only what the freeze itself stopped).
+                    try await transaction.insertStoppedResource(
+                        userID: current.userID,
+                        resourceID: current.resourceID,
+                        resourceType: current.resourceType,
+                        at: now
+                    )
+                }
+            case .completed(.unchanged(let text)):
                 status = "DONE"
                 reason = text
             case .completed(.alreadyGone):

@@ -129,7 +129,9 @@ extension Engine {
         case .create, .update:
             if user.status == .freeze, event.time >= (user.frozenAt ?? event.time) {
                 // A frozen user's billing has stopped: what its resources do from the freeze on is recorded at rate 0
-                // (the thaw re-prices them); a late event from before the freeze is priced as usual.
+                // (the thaw re-prices them); a late event from before the freeze is priced as usual. A resource
+                // created or started again while frozen gets the freeze action at once: the freeze holds.
+                if let action = self.freezeAction(for: resource, at: now) { pending.append(action) }
                 quote = Quote(
                     rate: .zero,
                     ruleID: resource.ruleID,
@@ -172,7 +174,7 @@ extension Engine {
             step = before.applyingInOrder(event.action, at: event.time, newRate: quote.rate)
             if event.action != .delete && previousPolicy == nil { latestProperties = event.properties }
         } else {
-            let canonical = try await self.repriceHistory(
+            let (canonical, previous) = try await self.repriceHistory(
                 of: resource,
                 newMessageID: event.messageID,
                 quote: &quote,
@@ -180,7 +182,7 @@ extension Engine {
                 rules: &rules,
                 in: transaction
             )
-            step = before.rerated(timeline: canonical.map(\.entry), eventTime: event.time)
+            step = before.rerated(timeline: canonical.map(\.entry), previous: previous, eventTime: event.time)
             latestProperties = canonical.last { !$0.isReprice && $0.entry.action != .delete }?.properties
         }
         resource.billing = step.billing
@@ -194,7 +196,7 @@ extension Engine {
         user.accrual.move(from: before, to: step.billing)
         user.lastBill = max(user.lastBill ?? event.time, event.time)
         user.updatedAt = now
-        if let charge = step.charge {
+        for charge in step.charges {
             self.record(charge, resource: resource, user: &user, pending: &pending)
         }
         if user.status == .freeze, let frozenAt = user.frozenAt, resource.billing.isActive,
@@ -210,7 +212,7 @@ extension Engine {
                 now: now
             )
         }
-        let rerated = step.charge?.cause == .rerate
+        let rerated = step.charges.contains { $0.cause == .rerate }
         pending.events.append(
             Event(
                 id: self.newID(),
@@ -333,10 +335,14 @@ extension Engine {
         pending: inout PendingWrites,
         rules: inout RuleLookup,
         in transaction: any StoreTransaction
-    ) async throws -> [TimelineRecord] {
+    ) async throws -> (canonical: [TimelineRecord], previous: [TimelineEntry]) {
         var canonical = try await pending.timeline(of: resource.id, in: transaction)
             .sorted { ResourceTimeline.precedes($0.entry, $1.entry) }
-        guard let index = canonical.firstIndex(where: { $0.entry.messageID == newMessageID }) else { return canonical }
+        // The history as billed so far: without the new event, at the rates it was billed at.
+        let previous = canonical.filter { $0.entry.messageID != newMessageID }.map(\.entry)
+        guard let index = canonical.firstIndex(where: { $0.entry.messageID == newMessageID }) else {
+            return (canonical, previous)
+        }
         let record = canonical[index]
         if record.entry.action != .delete && !record.isReprice {
             let before = canonical[..<index].last
@@ -381,7 +387,7 @@ extension Engine {
                 )
             }
         }
-        return canonical
+        return (canonical, previous)
     }
 
     package func resource(_ id: String) async throws -> Resource {

@@ -17,8 +17,23 @@ package struct Engine: BillingEngine {
         /// When each billing user is settled every day (`[scheduler] daily_settlement_time`, midnight UTC);
         /// `nil`: never.
         package var dailySettlement: TimeOfDay? = .midnight
-        /// What a freeze does to the user's resources in the cloud (`[freeze] action`); `nil`: nothing.
-        package var freezeAction: CloudAction.Kind?
+        /// What a freeze does to each type of the user's resources in the cloud (`[freeze] action`, `actions`).
+        package var freezeActions = FreezeActions()
+        /// `[freeze] action` alone: the action for every type that supports it.
+        package var freezeAction: CloudAction.Kind? {
+            get { self.freezeActions.defaultKind }
+            set { self.freezeActions.defaultKind = newValue }
+        }
+        /// `[freeze] delete_after`, seconds: after a freeze that stopped resources, delete them this long after
+        /// (a recharge before then thaws and cancels it); 0: never.
+        package var freezeDeleteAfterSeconds: Int64 = 0
+        /// `[freeze] restart_on_thaw`: a thaw starts again the servers the freeze stopped.
+        package var restartOnThaw = false
+        /// `[freeze] grace_period`, seconds: how long a user stays WARNING, billed, once overdrawn, before the freeze.
+        package var freezeGraceSeconds: Int64 = 0
+        /// When a freeze waits for the billing data to be current (`[freeze] max_listener_lag`, `max_queue_depth`,
+        /// `settle_time`, `max_hold`).
+        package var freezeHold = FreezeHold()
         /// How many times a freeze action is tried before it is given up (`[freeze] max_attempts`).
         package var cloudActionMaxAttempts = 10
         /// The wait after the first failed attempt, doubled after each further one (`[freeze] retry_interval`).

@@ -19,10 +19,22 @@ struct PendingWrites {
     var events: [Event] = []
     /// Users whose pending freeze actions are cancelled (thawed).
     private var cancelledCloudActions: Set<String> = []
+    /// New cloud actions (a freeze's, or a thaw's restarts), written after the cancellations.
+    private(set) var cloudActions: [CloudAction] = []
+    /// Users whose record of stopped resources is forgotten (thawed).
+    private var forgottenStops: Set<String> = []
 
-    /// Cancels a thawed user's freeze actions that have not run yet.
+    /// Cancels a thawed user's freeze actions that have not run yet (stored, or new in this operation), and forgets
+    /// what its freeze stopped.
     mutating func cancelCloudActions(of userID: String) {
         self.cancelledCloudActions.insert(userID)
+        self.forgottenStops.insert(userID)
+        self.cloudActions.removeAll { $0.userID == userID }
+    }
+
+    /// Queues a cloud action.
+    mutating func append(_ action: CloudAction) {
+        self.cloudActions.append(action)
     }
 
     /// Records resources looked up in the store (`ids` that are absent from `found` do not exist).
@@ -107,6 +119,12 @@ struct PendingWrites {
             try await transaction.deleteCloudActions(userID: userID)
         }
         self.cancelledCloudActions = []
+        for userID in self.forgottenStops.sorted() {
+            try await transaction.deleteStoppedResources(userID: userID)
+        }
+        self.forgottenStops = []
+        try await transaction.insertCloudActions(self.cloudActions)
+        self.cloudActions = []
         self.changed = []
         self.changedSet = []
         self.timeline = []

@@ -428,7 +428,9 @@ extension CloudActionError {
     /// The message of an OpenStack error body, on one line and at most ``maximumServiceMessage`` characters.
     ///
     /// The body is a JSON object whose `error` member (Keystone) or, failing that, first member in key order
-    /// (Nova, Cinder: `{"itemNotFound": {"message": "…", "code": 404}}`) is an object with a string `message`.
+    /// (Nova, Cinder: `{"itemNotFound": {"message": "…", "code": 404}}`; Neutron: `{"NeutronError": {"type",
+    /// "message", "detail"}}`) is an object with a string `message`, or, failing that, an object with a string
+    /// `message` of its own (Glance's WebOb errors: `{"message": "…", "code": "403 Forbidden", "title": "…"}`).
     /// - Parameter body: The body.
     /// - Returns: The message, or `nil` for any other body.
     static func serviceMessage(in body: ByteBuffer) -> String? {
@@ -445,11 +447,13 @@ extension CloudActionError {
         for key in object.keys.sorted() where key != "error" {
             if let value = object[key] { candidates.append(value) }
         }
+        candidates.append(object)
         for candidate in candidates {
             guard let member = candidate as? [String: Any], let message = member["message"] as? String else {
                 continue
             }
-            let line = Self.oneLine(message)
+            // WebOb's text separates the explanation from the detail with HTML line breaks.
+            let line = Self.oneLine(message.replacingOccurrences(of: "<br /><br />", with: " "))
             guard !line.isEmpty else { continue }
             guard line.count > Self.maximumServiceMessage else { return line }
             return String(line.prefix(Self.maximumServiceMessage)) + "…"

@@ -26,6 +26,8 @@ package final class JobScheduler: Service {
         package var stale = 0
         /// Jobs held by another scheduler.
         package var ownedElsewhere = 0
+        /// Freezes held because the billing data is not current (tried again after the poll interval).
+        package var held = 0
         /// Jobs that failed (left for a later pass).
         package var failed = 0
         /// The earliest run time among the jobs still held.
@@ -80,7 +82,10 @@ package final class JobScheduler: Service {
         let totals = await self.state.totals
         self.logger.info(
             "scheduler stopped",
-            metadata: ["fired": "\(totals.fired)", "stale": "\(totals.stale)", "failed": "\(totals.failed)"]
+            metadata: [
+                "fired": "\(totals.fired)", "stale": "\(totals.stale)", "failed": "\(totals.failed)",
+                "held": "\(totals.held)",
+            ]
         )
     }
 
@@ -152,6 +157,12 @@ package final class JobScheduler: Service {
         return pass
     }
 
+    /// How long a held freeze waits before it is judged again: the poll interval.
+    private var holdRecheckMicros: Int64 {
+        let (seconds, attoseconds) = self.configuration.pollInterval.components
+        return max(seconds * 1_000_000 + attoseconds / 1_000_000_000_000, 1000)
+    }
+
     /// How long a job that failed alone waits before it is tried again.
     static let retryAfterFailureSeconds: Int64 = 30
 
@@ -167,6 +178,9 @@ package final class JobScheduler: Service {
             case .ownedElsewhere:
                 pass.ownedElsewhere += 1
                 await self.state.drop(job)
+            case .held:
+                pass.held += 1
+                await self.state.postpone(job, until: self.now().adding(microseconds: self.holdRecheckMicros))
             case .notDue:
                 break
             }
@@ -222,5 +236,6 @@ actor SchedulerState {
         self.totals.stale += pass.stale
         self.totals.ownedElsewhere += pass.ownedElsewhere
         self.totals.failed += pass.failed
+        self.totals.held += pass.held
     }
 }

@@ -251,6 +251,9 @@ package enum BileanServer {
         listener.batchSize = options.batchSize
         listener.maximumBodySize = options.maximumBodySize
         listener.durableExchanges = options.durableExchanges
+        listener.reporterName = "\(configuration.host)/\(options.queue)"
+        // An idle listener reports well within max_listener_lag (after which its silence holds every freeze).
+        listener.reportInterval = .seconds(min(5, max(1, configuration.freezeHold.maxListenerLagSeconds / 3)))
         return ListenerSetup(configuration: listener, definitions: definitions)
     }
 
@@ -260,7 +263,8 @@ package enum BileanServer {
         package var configuration: SchedulerConfiguration
         /// The broker and the notifier's settings; `nil`: notices are only logged.
         package var notifier: (url: AMQPURL, configuration: OsloNotifierConfiguration)?
-        /// The service credentials for freeze actions; `nil` when `[freeze] action = none`.
+        /// The service credentials for freeze actions and thaw restarts; `nil` when no resource type has a freeze
+        /// action and `[freeze] restart_on_thaw` is off.
         package var cloud: OpenStackCredentials?
 
         /// The scheduler's services: the job loop, the notice dispatcher and the freeze action runner.
@@ -300,7 +304,8 @@ package enum BileanServer {
     }
 
     /// Builds the scheduler's setup, when the role schedules.
-    /// - Throws: ``StartupError`` for a bad transport URL, or a freeze action without service credentials.
+    /// - Throws: ``StartupError`` for a bad transport URL, or freeze actions (or thaw restarts) without service
+    ///   credentials.
     package static func schedulerSetup(
         role: ServerRole,
         configuration: BileanConfiguration,
@@ -337,14 +342,32 @@ package enum BileanServer {
                 logger.notice("no [DEFAULT] transport_url: billing.notify notifications are logged, not published")
             }
         }
-        if configuration.freezeAction != .none {
+        if let neededBy = Self.cloudCallers(configuration) {
             setup.cloud = try Self.serviceCredentials(
                 configuration,
                 interface: configuration.freezeInterface,
-                neededBy: "[freeze] action = \(configuration.freezeAction.rawValue)"
+                neededBy: neededBy
             )
         }
         return setup
+    }
+
+    /// The `[freeze]` options that make the scheduler call the cloud, as a message names them (`[freeze] action =
+    /// stop and restart_on_thaw = true`); `nil` when none does.
+    static func cloudCallers(_ configuration: BileanConfiguration) -> String? {
+        guard !configuration.freezeActions.isEmpty || configuration.freezeRestartOnThaw else { return nil }
+        var options: [String] = []
+        if configuration.freezeAction != .none {
+            options.append("action = \(configuration.freezeAction.rawValue)")
+        }
+        let pairs = configuration.freezeActionsByType.compactMap { type, kind in kind.map { "\(type):\($0.rawValue)" } }
+        if !pairs.isEmpty {
+            options.append("actions = \(pairs.sorted().joined(separator: ", "))")
+        }
+        if configuration.freezeRestartOnThaw {
+            options.append("restart_on_thaw = true")
+        }
+        return "[freeze] " + options.joined(separator: " and ")
     }
 
     /// Opens the database (migrating it), runs `body` with an engine over it, then closes it.
@@ -359,17 +382,7 @@ package enum BileanServer {
         logger: Logger,
         _ body: (Engine) async throws -> Result
     ) async throws -> Result {
-        var engineConfiguration = Engine.Configuration()
-        engineConfiguration.priorNotifySeconds = Int64(configuration.priorNotifyHours) * 3600
-        engineConfiguration.defaultCredit = configuration.defaultCredit
-        engineConfiguration.dailySettlement = configuration.scheduler.dailySettlementTime
-        switch configuration.freezeAction {
-        case .none: engineConfiguration.freezeAction = nil
-        case .stop: engineConfiguration.freezeAction = .stop
-        case .delete: engineConfiguration.freezeAction = .delete
-        }
-        engineConfiguration.cloudActionMaxAttempts = configuration.freezeMaxAttempts
-        engineConfiguration.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)
+        let engineConfiguration = Self.engineConfiguration(configuration)
         switch configuration.database {
         case .sqlite(let path):
             let driver = try await SQLiteDriver.open(path: path, logger: logger)
@@ -389,6 +402,24 @@ package enum BileanServer {
                 return try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
             }
         }
+    }
+
+    /// The engine's settings from bilean.conf.
+    /// - Parameter configuration: bilean.conf.
+    /// - Returns: The engine's settings.
+    static func engineConfiguration(_ configuration: BileanConfiguration) -> Engine.Configuration {
+        var engine = Engine.Configuration()
+        engine.priorNotifySeconds = Int64(configuration.priorNotifyHours) * 3600
+        engine.defaultCredit = configuration.defaultCredit
+        engine.dailySettlement = configuration.scheduler.dailySettlementTime
+        engine.freezeActions = configuration.freezeActions
+        engine.freezeDeleteAfterSeconds = Int64(configuration.freezeDeleteAfter)
+        engine.restartOnThaw = configuration.freezeRestartOnThaw
+        engine.freezeGraceSeconds = Int64(configuration.freezeGracePeriod)
+        engine.freezeHold = configuration.freezeHold
+        engine.cloudActionMaxAttempts = configuration.freezeMaxAttempts
+        engine.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)
+        return engine
     }
 
     /// How long SIGTERM waits for requests in flight.

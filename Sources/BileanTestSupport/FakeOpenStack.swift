@@ -6,18 +6,25 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A small Keystone, Nova and Cinder on a local port, for the tests of the freeze actions (the real services
-/// cannot run here).
+/// A small Keystone, Nova, Cinder, Glance and Neutron on a local port, for the tests of the freeze actions (the
+/// real services cannot run here).
 ///
 /// - Keystone: `POST /identity/v3/auth/tokens` with v3 password auth, checking the user name, password and project
-///   name; answers 201 with `X-Subject-Token` and a token whose catalog lists `compute` (`/compute/v2.1`) and
-///   `block-storage` (`/volume/v3/<projectID>`) with the `public`, `internal` and `admin` interfaces in `RegionOne`.
-/// - Nova: `POST /compute/v2.1/servers/{id}/action` with `os-stop` (202, or 409 when already `SHUTOFF`) and
-///   `DELETE /compute/v2.1/servers/{id}` (204).
-/// - Cinder: `DELETE /volume/v3/{project}/volumes/{id}` (202).
+///   name; answers 201 with `X-Subject-Token` and a token whose catalog lists `compute` (`/compute/v2.1`),
+///   `block-storage` (`/volume/v3/<projectID>`), `image` (`/image`) and `network` (`/networking`), the last two
+///   unversioned as DevStack registers them, with the `public`, `internal` and `admin` interfaces in `RegionOne`.
+/// - Nova: `POST /compute/v2.1/servers/{id}/action` with `os-stop` (202, or 409 when already `SHUTOFF`) or
+///   `os-start` (202, or 409 when already `ACTIVE`), and `DELETE /compute/v2.1/servers/{id}` (204).
+/// - Cinder: `DELETE /volume/v3/{project}/volumes/{id}` and `DELETE /volume/v3/{project}/snapshots/{id}` (202).
+/// - Glance: `DELETE /image/v2/images/{id}` (204, or 403 for a protected image, with WebOb's JSON error
+///   `{"message", "code", "title"}`).
+/// - Neutron: `GET /networking/v2.0/ports?device_id={router}` (the router's interface and gateway ports),
+///   `PUT /networking/v2.0/routers/{id}/remove_router_interface` `{"port_id"}` (200), `DELETE
+///   /networking/v2.0/routers/{id}` (204, or 409 `RouterInUse` while a subnet is attached) and `DELETE
+///   /networking/v2.0/floatingips/{id}` (204); errors as `{"NeutronError": {"type", "message", "detail"}}`.
 ///
-/// Unknown resources answer 404 with the OpenStack error JSON (`{"itemNotFound": {"message", "code"}}`). Every
-/// call but Keystone's needs an unexpired token issued by this fake (401 otherwise). Ids in paths are
+/// Unknown resources answer 404 with the service's error JSON (`{"itemNotFound": {"message", "code"}}` for Nova and
+/// Cinder). Every call but Keystone's needs an unexpired token issued by this fake (401 otherwise). Ids in paths are
 /// percent-decoded. Every request is recorded in ``requests``.
 package final class FakeOpenStack: Sendable {
     /// One request the fake answered.
@@ -26,6 +33,8 @@ package final class FakeOpenStack: Sendable {
         package var method: String
         /// The path as sent (still percent-encoded), without the query.
         package var path: String
+        /// The query as sent (still percent-encoded), empty without one.
+        package var query: String
         /// Whether `X-Auth-Token` held a valid token of this fake.
         package var hadValidToken: Bool
         /// The status answered.
@@ -35,16 +44,20 @@ package final class FakeOpenStack: Sendable {
         /// - Parameters:
         ///   - method: The method.
         ///   - path: The path as sent.
+        ///   - query: The query as sent.
         ///   - hadValidToken: Whether a valid token was sent.
         ///   - status: The status answered.
-        package init(method: String, path: String, hadValidToken: Bool, status: Int) {
+        package init(method: String, path: String, query: String = "", hadValidToken: Bool, status: Int) {
             self.method = method
             self.path = path
+            self.query = query
             self.hadValidToken = hadValidToken
             self.status = status
         }
 
-        package var description: String { "\(self.method) \(self.path) → \(self.status)" }
+        package var description: String {
+            "\(self.method) \(self.path)\(self.query.isEmpty ? "" : "?" + self.query) → \(self.status)"
+        }
     }
 
     /// The fake could not start.
@@ -84,6 +97,12 @@ package final class FakeOpenStack: Sendable {
 
     /// Cinder's URL in the catalog.
     package var volumeURL: String { "http://127.0.0.1:\(self.port)/volume/v3/\(self.projectID)" }
+
+    /// Glance's URL in the catalog (unversioned).
+    package var imageURL: String { "http://127.0.0.1:\(self.port)/image" }
+
+    /// Neutron's URL in the catalog (unversioned).
+    package var networkURL: String { "http://127.0.0.1:\(self.port)/networking" }
 
     /// Starts a fake on a free port of 127.0.0.1; ``shutdown()`` stops it.
     /// - Parameters:
@@ -165,6 +184,65 @@ package final class FakeOpenStack: Sendable {
     /// - Parameter id: Its id.
     package func addVolume(_ id: String) {
         self.backend.state.withLock { _ = $0.volumes.insert(id) }
+    }
+
+    /// Adds a Cinder snapshot.
+    /// - Parameter id: Its id.
+    package func addSnapshot(_ id: String) {
+        self.backend.state.withLock { _ = $0.snapshots.insert(id) }
+    }
+
+    /// Adds a Glance image.
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - protected: Whether it is protected (Glance refuses to delete it: 403).
+    package func addImage(_ id: String, protected: Bool = false) {
+        self.backend.state.withLock { $0.images[id] = protected }
+    }
+
+    /// Adds a Neutron router.
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - interfaces: The ids of the ports that attach its subnets.
+    ///   - gateway: Whether it has an external gateway (a port that goes with the router).
+    package func addRouter(_ id: String, interfaces: [String] = [], gateway: Bool = true) {
+        self.backend.state.withLock {
+            $0.routers[id] = FakeOpenStackState.Router(interfaces: Set(interfaces), gateway: gateway)
+        }
+    }
+
+    /// Adds a Neutron floating IP.
+    /// - Parameter id: Its id.
+    package func addFloatingIP(_ id: String) {
+        self.backend.state.withLock { _ = $0.floatingIPs.insert(id) }
+    }
+
+    /// Whether a snapshot exists.
+    /// - Parameter id: Its id.
+    /// - Returns: `false` when it was deleted or never existed.
+    package func snapshotExists(_ id: String) -> Bool {
+        self.backend.state.withLock { $0.snapshots.contains(id) }
+    }
+
+    /// Whether an image exists.
+    /// - Parameter id: Its id.
+    /// - Returns: `false` when it was deleted or never existed.
+    package func imageExists(_ id: String) -> Bool {
+        self.backend.state.withLock { $0.images[id] != nil }
+    }
+
+    /// A router's interface ports.
+    /// - Parameter id: Its id.
+    /// - Returns: The port ids, sorted, or `nil` when it was deleted or never existed.
+    package func routerInterfaces(_ id: String) -> [String]? {
+        self.backend.state.withLock { $0.routers[id].map { $0.interfaces.sorted() } }
+    }
+
+    /// Whether a floating IP is still allocated.
+    /// - Parameter id: Its id.
+    /// - Returns: `false` when it was released or never existed.
+    package func floatingIPExists(_ id: String) -> Bool {
+        self.backend.state.withLock { $0.floatingIPs.contains(id) }
     }
 
     /// A server's state.
@@ -266,6 +344,7 @@ private final class FakeOpenStackBackend: Sendable {
         var request = request
         let method = request.method.rawValue
         let path = request.uri.path
+        let query = request.uri.query ?? ""
         let token = request.headers[Self.authTokenHeader]
         let subject = request.headers[Self.subjectTokenHeader]
         let body: ByteBuffer
@@ -275,7 +354,13 @@ private final class FakeOpenStackBackend: Sendable {
             let answer = FakeOpenStackState.fault(413, message: "Request body too large")
             self.state.withLock {
                 $0.requests.append(
-                    FakeOpenStack.Request(method: method, path: path, hadValidToken: false, status: answer.status)
+                    FakeOpenStack.Request(
+                        method: method,
+                        path: path,
+                        query: query,
+                        hadValidToken: false,
+                        status: answer.status
+                    )
                 )
             }
             return answer.response
@@ -286,6 +371,7 @@ private final class FakeOpenStackBackend: Sendable {
             state.answer(
                 method: method,
                 path: path,
+                query: query,
                 token: token,
                 subjectToken: subject,
                 body: body,
@@ -323,7 +409,7 @@ private struct FakeAnswer: Sendable {
     }
 }
 
-/// Keystone's tokens, Nova's servers, Cinder's volumes, the injected failures and the request log.
+/// Keystone's tokens, the services' resources, the injected failures and the request log.
 private struct FakeOpenStackState {
     /// A pending injected failure.
     struct Failure {
@@ -339,6 +425,19 @@ private struct FakeOpenStackState {
     /// Server id → `ACTIVE` or `SHUTOFF`.
     var servers: [String: String] = [:]
     var volumes: Set<String> = []
+    var snapshots: Set<String> = []
+    /// Image id → whether it is protected.
+    var images: [String: Bool] = [:]
+    /// A Neutron router.
+    struct Router {
+        /// The ports attaching its subnets.
+        var interfaces: Set<String>
+        /// Whether it has an external gateway port.
+        var gateway: Bool
+    }
+
+    var routers: [String: Router] = [:]
+    var floatingIPs: Set<String> = []
     var failures: [Failure] = []
     /// A caller's token that validation knows.
     struct UserToken {
@@ -355,6 +454,7 @@ private struct FakeOpenStackState {
     mutating func answer(
         method: String,
         path: String,
+        query: String = "",
         token: String?,
         subjectToken: String? = nil,
         body: ByteBuffer,
@@ -366,6 +466,7 @@ private struct FakeOpenStackState {
         let answer = self.route(
             method: method,
             path: path,
+            query: query,
             hadValidToken: hadValidToken,
             subjectToken: subjectToken,
             body: body,
@@ -373,7 +474,13 @@ private struct FakeOpenStackState {
             identity: identity
         )
         self.requests.append(
-            FakeOpenStack.Request(method: method, path: path, hadValidToken: hadValidToken, status: answer.status)
+            FakeOpenStack.Request(
+                method: method,
+                path: path,
+                query: query,
+                hadValidToken: hadValidToken,
+                status: answer.status
+            )
         )
         return answer
     }
@@ -381,6 +488,7 @@ private struct FakeOpenStackState {
     private mutating func route(
         method: String,
         path: String,
+        query: String,
         hadValidToken: Bool,
         subjectToken: String?,
         body: ByteBuffer,
@@ -433,6 +541,19 @@ private struct FakeOpenStackState {
             method == "DELETE"
         {
             return self.deleteVolume(segments[4], project: segments[2], identity: identity)
+        }
+        if segments.count == 5, segments[0] == "volume", segments[1] == "v3", segments[3] == "snapshots",
+            method == "DELETE"
+        {
+            return self.deleteSnapshot(segments[4], project: segments[2], identity: identity)
+        }
+        if segments.count == 4, segments[0] == "image", segments[1] == "v2", segments[2] == "images",
+            method == "DELETE"
+        {
+            return self.deleteImage(segments[3])
+        }
+        if segments.count >= 3, segments[0] == "networking", segments[1] == "v2.0" {
+            return self.neutron(method: method, Array(segments.dropFirst(2)), query: query, body: body)
         }
         return Self.fault(404, message: "The resource could not be found.")
     }
@@ -532,7 +653,19 @@ private struct FakeOpenStackState {
             "id": "svc-cinder",
             "endpoints": endpoints("\(base)/volume/v3/\(identity.projectID)"),
         ]
-        return [compute, volume]
+        let image: [String: Any] = [
+            "type": "image",
+            "name": "glance",
+            "id": "svc-glance",
+            "endpoints": endpoints("\(base)/image"),
+        ]
+        let network: [String: Any] = [
+            "type": "network",
+            "name": "neutron",
+            "id": "svc-neutron",
+            "endpoints": endpoints("\(base)/networking"),
+        ]
+        return [compute, volume, image, network]
     }
 
     // MARK: Nova
@@ -540,17 +673,21 @@ private struct FakeOpenStackState {
     private mutating func serverAction(_ id: String, body: ByteBuffer) -> FakeAnswer {
         guard
             let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any],
-            object.keys.contains("os-stop")
+            object.count == 1,
+            let action = object.keys.first,
+            action == "os-stop" || action == "os-start"
         else {
             return Self.fault(400, message: "Invalid input for field/attribute action.")
         }
         guard let state = self.servers[id] else {
             return Self.fault(404, message: "Instance \(id) could not be found.")
         }
-        if state == "SHUTOFF" {
-            return Self.fault(409, message: "Cannot 'stop' instance \(id) while it is in vm_state stopped")
+        let (from, to, verb, vmState) =
+            action == "os-stop" ? ("ACTIVE", "SHUTOFF", "stop", "stopped") : ("SHUTOFF", "ACTIVE", "start", "active")
+        guard state == from else {
+            return Self.fault(409, message: "Cannot '\(verb)' instance \(id) while it is in vm_state \(vmState)")
         }
-        self.servers[id] = "SHUTOFF"
+        self.servers[id] = to
         return FakeAnswer(status: 202)
     }
 
@@ -568,6 +705,105 @@ private struct FakeOpenStackState {
             return Self.fault(404, message: "Volume \(id) could not be found.")
         }
         return FakeAnswer(status: 202)
+    }
+
+    private mutating func deleteSnapshot(_ id: String, project: String, identity: FakeOpenStackIdentity) -> FakeAnswer {
+        guard project == identity.projectID, self.snapshots.remove(id) != nil else {
+            return Self.fault(404, message: "Snapshot \(id) could not be found.")
+        }
+        return FakeAnswer(status: 202)
+    }
+
+    // MARK: Glance
+
+    private mutating func deleteImage(_ id: String) -> FakeAnswer {
+        guard let protected = self.images[id] else {
+            return Self.webobError(404, title: "Not Found", message: "No image found with ID \(id)")
+        }
+        if protected {
+            return Self.webobError(403, title: "Forbidden", message: "Image \(id) is protected and cannot be deleted.")
+        }
+        self.images[id] = nil
+        return FakeAnswer(status: 204)
+    }
+
+    // MARK: Neutron
+
+    /// `/networking/v2.0/<rest>`.
+    private mutating func neutron(method: String, _ rest: [String], query: String, body: ByteBuffer) -> FakeAnswer {
+        switch (method, rest.count, rest.first) {
+        case ("GET", 1, "ports"):
+            return self.listPorts(query: query)
+        case ("PUT", 3, "routers") where rest[2] == "remove_router_interface":
+            return self.removeRouterInterface(rest[1], body: body)
+        case ("DELETE", 2, "routers"):
+            let id = rest[1]
+            guard let router = self.routers[id] else {
+                return Self.neutronError(404, type: "RouterNotFound", message: "Router \(id) could not be found")
+            }
+            guard router.interfaces.isEmpty else {
+                return Self.neutronError(
+                    409,
+                    type: "RouterInUse",
+                    message: "Router \(id) still has ports"
+                )
+            }
+            self.routers[id] = nil
+            return FakeAnswer(status: 204)
+        case ("DELETE", 2, "floatingips"):
+            let id = rest[1]
+            guard self.floatingIPs.remove(id) != nil else {
+                return Self.neutronError(
+                    404,
+                    type: "FloatingIPNotFound",
+                    message: "Floating IP \(id) could not be found"
+                )
+            }
+            return FakeAnswer(status: 204)
+        default:
+            return Self.neutronError(404, type: "HTTPNotFound", message: "The resource could not be found.")
+        }
+    }
+
+    /// `GET /v2.0/ports?device_id=…`: a router's ports (interfaces, then its gateway); every port without the filter.
+    private func listPorts(query: String) -> FakeAnswer {
+        var deviceIDs: Set<String> = []
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
+            if parts.count == 2, parts[0] == "device_id" { deviceIDs.insert(parts[1]) }
+        }
+        var ports: [Any] = []
+        for (id, router) in self.routers.sorted(by: { $0.key < $1.key })
+        where deviceIDs.isEmpty || deviceIDs.contains(id) {
+            for port in router.interfaces.sorted() {
+                ports.append(["id": port, "device_owner": "network:router_interface"] as [String: Any])
+            }
+            if router.gateway {
+                ports.append(["id": "gw-\(id)", "device_owner": "network:router_gateway"] as [String: Any])
+            }
+        }
+        return FakeAnswer(status: 200, json: Self.json(["ports": ports]))
+    }
+
+    /// `PUT /v2.0/routers/{id}/remove_router_interface` `{"port_id": …}`.
+    private mutating func removeRouterInterface(_ id: String, body: ByteBuffer) -> FakeAnswer {
+        guard
+            let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any],
+            let port = object["port_id"] as? String
+        else {
+            return Self.neutronError(400, type: "BadRequest", message: "Either subnet_id or port_id must be specified")
+        }
+        guard self.routers[id] != nil else {
+            return Self.neutronError(404, type: "RouterNotFound", message: "Router \(id) could not be found")
+        }
+        guard self.routers[id]?.interfaces.remove(port) != nil else {
+            return Self.neutronError(
+                404,
+                type: "RouterInterfaceNotFound",
+                message: "Router \(id) does not have an interface with id \(port)"
+            )
+        }
+        return FakeAnswer(status: 200, json: Self.json(["id": id, "port_id": port]))
     }
 
     // MARK: Bodies
@@ -589,6 +825,22 @@ private struct FakeOpenStackState {
         }
         let inner: [String: Any] = ["message": message, "code": status]
         return FakeAnswer(status: status, json: Self.json([key: inner]))
+    }
+
+    /// Neutron's error body: `{"NeutronError": {"type", "message", "detail"}}`.
+    static func neutronError(_ status: Int, type: String, message: String) -> FakeAnswer {
+        let inner: [String: Any] = ["type": type, "message": message, "detail": ""]
+        return FakeAnswer(status: status, json: Self.json(["NeutronError": inner]))
+    }
+
+    /// Glance's error body, as WebOb renders it for `Accept: application/json`: `{"message", "code", "title"}`.
+    static func webobError(_ status: Int, title: String, message: String) -> FakeAnswer {
+        let body: [String: Any] = [
+            "message": "The request could not be completed.<br /><br />\n\(message)\n\n   ",
+            "code": "\(status) \(title)",
+            "title": title,
+        ]
+        return FakeAnswer(status: status, json: Self.json(body))
     }
 
     /// Keystone's error body: `{"error": {"code", "title", "message"}}`.

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BileanCore
+import BileanEngine
 import BileanServer
 import Foundation
 import Logging
@@ -41,6 +43,18 @@ struct BileanServerCommand: AsyncParsableCommand {
     )
     var printPolicy = false
 
+    @Flag(
+        name: .customLong("list-listeners"),
+        help: "Print each notification listener's latest lag report, and whether freezes may run now, and exit."
+    )
+    var listListeners = false
+
+    @Option(
+        name: .customLong("forget-listener"),
+        help: "Forget a retired listener (its silence would hold every freeze), and exit."
+    )
+    var forgetListener: String?
+
     func run() async throws {
         if self.printPolicy {
             FileHandle.standardOutput.write(Data(BileanServer.samplePolicy().utf8))
@@ -62,6 +76,14 @@ struct BileanServerCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "bilean")
+        if self.listListeners || self.forgetListener != nil {
+            do {
+                try await self.manageListeners(configuration: configuration, logger: logger)
+            } catch {
+                Self.fail("bilean-server: \(error)")
+            }
+            return
+        }
         do {
             try await BileanServer.run(role: role, configuration: configuration, logger: logger)
         } catch let error as BileanServer.RoleUnavailable {
@@ -71,6 +93,31 @@ struct BileanServerCommand: AsyncParsableCommand {
         } catch {
             logger.critical("bilean-server failed", metadata: ["error": "\(String(reflecting: error))"])
             throw ExitCode.failure
+        }
+    }
+
+    /// `--list-listeners` and `--forget-listener`: the listeners' lag reports, in the database.
+    func manageListeners(configuration: BileanConfiguration, logger: Logger) async throws {
+        try await BileanServer.withEngine(configuration: configuration, logger: logger) { engine in
+            if let name = self.forgetListener {
+                guard try await engine.forgetListener(name) else {
+                    Self.fail("bilean-server: no listener named '\(name)' has reported (see --list-listeners)")
+                }
+                print("forgot listener \(name)")
+                return
+            }
+            let (statuses, currency) = try await engine.listenerStatuses()
+            for status in statuses {
+                print(
+                    "\(status.listener)\treported_at=\(status.reportedAt.iso8601)\tqueue_depth=\(status.queueDepth)"
+                        + "\toldest_held_s=\(status.oldestHeldSeconds)"
+                        + "\tcaught_up_since=\(status.caughtUpSince?.iso8601 ?? "-")"
+                )
+            }
+            switch currency {
+            case .current: print("billing data: current (freezes run)")
+            case .behind(let reason): print("billing data: not current (freezes are held): \(reason)")
+            }
         }
     }
 

@@ -65,6 +65,7 @@ struct FailingEngine: BillingEngine {
     func deleteNotices(_ ids: [String]) async throws { throw self.error }
     func releaseNotices(_ ids: [String]) async throws { throw self.error }
     func claimCloudActions(limit: Int) async throws -> [CloudAction] { throw self.error }
+    func reportListener(_ report: ListenerReport) async throws { throw self.error }
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws { throw self.error }
     func listEvents(_ query: ListQuery) async throws -> [Event] { throw self.error }
     func listConsumptions(_ query: ListQuery) async throws -> [Consumption] { throw self.error }

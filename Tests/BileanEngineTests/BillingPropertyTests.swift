@@ -206,6 +206,15 @@ struct BillingPropertyTests {
                     let consumed = try await transaction.consumptions(userID: user, overlapping: nil, nil)
                         .reduce(Money.zero) { $0 + $1.cost }
                     #expect(recharged - consumed == stored.balance, "ledger identity for \(user)")
+                    // (d) Each line adds up on its own, re-rate lines too: cost = rate × duration within one unit.
+                    for line in try await transaction.consumptions(userID: user, overlapping: nil, nil) {
+                        let exact = line.rate.accrual(microseconds: line.endTime - line.startTime)
+                        let off = abs(line.cost.units * Rate.accrualDenominator - exact)
+                        #expect(
+                            off <= Rate.accrualDenominator,
+                            "line \(line.cause.rawValue) \(line.startTime)–\(line.endTime) of \(user): cost \(line.cost), rate \(line.rate.unitsPerHour)/h"
+                        )
+                    }
                     // The O(1) sums the scheduler solves with equal their recomputation over the live resources.
                     let live = try await transaction.liveResources(userID: user).map(\.billing)
                     #expect(stored.accrual == OpenAccrual.summing(live), "open-interval sums for \(user)")

@@ -90,6 +90,26 @@ struct FixtureTableTests {
 
     static let sampleTime = "2026-01-01T00:00:00Z"
 
+    /// Versioned restarts of the sample server (powered on, restored, resumed, unpaused, unshelved): an update at its
+    /// flavor, at the notification timestamp (Nova keeps `launched_at`), so that a FROZEN project's restart is seen.
+    static func novaSamplesRestarted(_ eventTypes: String...) -> [Entry] {
+        eventTypes.flatMap { eventType in
+            self.novaSample(
+                eventType + ".nova-sample.json",
+                "a server started again: the same flavor, at the notification timestamp",
+                self.resource(
+                    .update,
+                    "os.nova.server",
+                    id: self.novaSampleServer,
+                    user: self.novaSampleProject,
+                    ["flavor": .string("test_flavor")],
+                    at: self.sampleTime,
+                    message: "sample:\(eventType).nova-sample.json"
+                )
+            )
+        }
+    }
+
     // MARK: The table
 
     static let novaSampleServer = "178b0921-8f85-4257-88b6-2e743b5a975c"
@@ -682,6 +702,8 @@ struct FixtureTableTests {
                 message: "sample:instance.resize_revert.end.nova-sample.json"
             )
         ),
+        novaSamplesRestarted("instance.power_on.end", "instance.restore.end", "instance.resume.end"),
+        novaSamplesRestarted("instance.unpause.end", "instance.unshelve.end"),
         novaSample(
             "instance.delete.end.nova-sample.json",
             "versioned deletion at deleted_at",
@@ -794,7 +816,6 @@ struct FixtureTableTests {
             "instance.pause.start",
             "instance.power_off.end",
             "instance.power_off.start",
-            "instance.power_on.end",
             "instance.power_on.start",
             "instance.reboot.end",
             "instance.reboot.error",
@@ -814,9 +835,7 @@ struct FixtureTableTests {
             "instance.resize_prep.end",
             "instance.resize_prep.start",
             "instance.resize_revert.start",
-            "instance.restore.end",
             "instance.restore.start",
-            "instance.resume.end",
             "instance.resume.start",
             "instance.share_attach.end",
             "instance.share_attach.error",
@@ -839,11 +858,9 @@ struct FixtureTableTests {
             "instance.trigger_crash_dump.end",
             "instance.trigger_crash_dump.start",
             "instance.unlock",
-            "instance.unpause.end",
             "instance.unpause.start",
             "instance.unrescue.end",
             "instance.unrescue.start",
-            "instance.unshelve.end",
             "instance.unshelve.start",
             "instance.update",
             "instance.volume_attach.end",
@@ -858,7 +875,19 @@ struct FixtureTableTests {
         novaSample("instance.delete.start.nova-sample-compute_down.json", "the start of a deletion"),
         novaSample("instance.delete.start.nova-sample-not_scheduled.json", "the start of a deletion"),
         novaSample("instance.lock.nova-sample-with-reason.json", "locking changes no price"),
-        novaSample("instance.power_on.end.nova-sample-share.json", "powering on changes no price"),
+        novaSample(
+            "instance.power_on.end.nova-sample-share.json",
+            "a server powered on (with a share attached): the same flavor again, at the notification timestamp",
+            resource(
+                .update,
+                "os.nova.server",
+                id: novaSampleServer,
+                user: novaSampleProject,
+                ["flavor": .string("test_flavor")],
+                at: sampleTime,
+                message: "sample:instance.power_on.end.nova-sample-share.json"
+            )
+        ),
         novaSample("instance.power_on.start.nova-sample-share.json", "powering on changes no price"),
         novaSample("instance.update.nova-sample-tags-action.json", "tagging changes no price"),
 

@@ -380,4 +380,62 @@ struct NotificationConverterTests {
         let rejection = Self.rejection(converter, Self.notification("router.delete.end", ["router_id": .string("r-1")]))
         #expect(rejection?.code == .missingTrait)
     }
+
+    // MARK: Restarts
+
+    /// A legacy restart built from the fixture of a reverted resize (Nova's legacy payload is the same for every
+    /// instance action): only the event type changes.
+    @Test(
+        .enabled(if: Fixtures.isAvailable || Fixtures.isCI),
+        arguments: [
+            "compute.instance.power_on.end", "compute.instance.resume.end", "compute.instance.unshelve.end",
+            "compute.instance.unpause.end", "compute.instance.restore.end",
+        ]
+    )
+    func aLegacyRestartIsAnUpdateAtTheSameFlavor(_ eventType: String) throws {
+        try #require(Fixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
+        let raw = try Fixtures.bytes("nova/compute.instance.resize.revert.end.ceilometer.json")
+        guard case .object(var object) = try ExactJSONReader.parse(raw, maximumDepth: 100) else {
+            Issue.record("the fixture is not a JSON object")
+            return
+        }
+        object["event_type"] = .string(eventType)
+        let notification = try NotificationParser().parse(JSONText.write(.object(object)))
+        let converter = NotificationConverter(definitions: try ResourceDefinitions.shipped())
+        let expected = ResourceEvent(
+            messageID: "c48deeba-d0c3-4154-b3db-47480b52267a",
+            action: .update,
+            resourceType: "os.nova.server",
+            resourceID: "648e8963-6886-4c3c-98f9-4511c292f86b",
+            userID: "cea4b25edb484e5392727181b7721d29",
+            properties: ["flavor": .string("m1.tiny")],
+            // The notification's time, not launched_at (2013-01-04T15:10:14): Nova keeps the first launch's.
+            time: try BillingTime(parsing: "2013-01-04T15:20:32.009532Z")
+        )
+        #expect(try converter.convert(notification) == .facts([.resource(expected)]))
+    }
+
+    /// Nova's versioned power-on sample: an update at the sample's flavor, at the notification's time.
+    @Test(.enabled(if: Fixtures.isAvailable || Fixtures.isCI))
+    func aVersionedPowerOnIsAnUpdateAtTheSameFlavor() throws {
+        try #require(Fixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
+        let file = "nova/instance.power_on.end.nova-sample.json"
+        let (body, _) = try Fixtures.body(file)
+        let notification = try NotificationParser().parse(body)
+        #expect(notification.eventType == "instance.power_on.end")
+        let converter = NotificationConverter(definitions: try ResourceDefinitions.shipped())
+        let expected = ResourceEvent(
+            messageID: Fixtures.sampleMessageID(file),
+            action: .update,
+            resourceType: "os.nova.server",
+            resourceID: "178b0921-8f85-4257-88b6-2e743b5a975c",
+            userID: "6f70656e737461636b20342065766572",
+            properties: ["flavor": .string("test_flavor")],
+            time: try BillingTime(parsing: "2026-01-01T00:00:00Z")
+        )
+        #expect(try converter.convert(notification) == .facts([.resource(expected)]))
+        // Its start is not a restart yet.
+        let (start, _) = try Fixtures.body("nova/instance.power_on.start.nova-sample.json")
+        #expect(try converter.convert(try NotificationParser().parse(start)) == .ignored(.noDefinition))
+    }
 }

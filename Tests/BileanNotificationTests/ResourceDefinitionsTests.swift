@@ -89,7 +89,7 @@ struct ResourceDefinitionsTests {
 
     @Test func theShippedDefinitionsLoad() throws {
         let shipped = try ResourceDefinitions.shipped()
-        #expect(shipped.definitions.count == 21)
+        #expect(shipped.definitions.count == 23)
         let types = Set(shipped.definitions.flatMap { $0.resources.map(\.resourceType) })
         #expect(
             types == [
@@ -105,7 +105,8 @@ struct ResourceDefinitionsTests {
         // No event type is claimed twice.
         for eventType in [
             "compute.instance.create.end", "instance.delete.end", "volume.retype", "image.activate",
-            "identity.project.deleted", "floatingip.delete.end",
+            "identity.project.deleted", "floatingip.delete.end", "compute.instance.power_on.end",
+            "compute.instance.restore.end", "instance.unshelve.end", "instance.resume.end",
         ] {
             #expect(shipped.matching(eventType).count == 1, "\(eventType)")
         }

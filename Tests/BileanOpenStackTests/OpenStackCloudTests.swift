@@ -25,12 +25,12 @@ struct OpenStackCloudTests {
         }
     }
 
-    @Test func stoppingAStoppedServerIsDone() async throws {
+    @Test func stoppingAStoppedServerLeavesItUnchanged() async throws {
         try await Self.withFake { fake, cloud in
             fake.addServer("vm-1", state: "SHUTOFF")
             let result = try await cloud.perform(Self.action(.server, "vm-1", .stop))
-            guard case .done(let text) = result else {
-                Issue.record("expected done, got \(result)")
+            guard case .unchanged(let text) = result else {
+                Issue.record("expected unchanged, got \(result)")
                 return
             }
             #expect(text.hasPrefix("server could not be stopped in its current state (409): "))
@@ -40,14 +40,14 @@ struct OpenStackCloudTests {
         }
     }
 
-    @Test func stoppingTwiceIsDoneBothTimes() async throws {
+    @Test func stoppingTwiceLeavesItUnchangedTheSecondTime() async throws {
         try await Self.withFake { fake, cloud in
             fake.addServer("vm-1")
             let answer1 = try await cloud.perform(Self.action(.server, "vm-1", .stop))
             #expect(answer1 == .done("server stopped"))
             let second = try await cloud.perform(Self.action(.server, "vm-1", .stop))
-            guard case .done(let text) = second else {
-                Issue.record("expected done, got \(second)")
+            guard case .unchanged(let text) = second else {
+                Issue.record("expected unchanged, got \(second)")
                 return
             }
             #expect(text.contains("(409)"))
@@ -123,9 +123,9 @@ struct OpenStackCloudTests {
 
     @Test func anUnknownResourceTypeIsNotApplicable() async throws {
         try await Self.withFake { fake, cloud in
-            let action = Self.action("os.neutron.floatingip", "fip-1", .delete)
+            let action = Self.action("os.octavia.loadbalancer", "lb-1", .delete)
             let answer6 = try await cloud.perform(action)
-            #expect(answer6 == .notApplicable("no freeze action for os.neutron.floatingip"))
+            #expect(answer6 == .notApplicable("no freeze action for os.octavia.loadbalancer"))
             #expect(fake.requests.isEmpty)
             #expect(fake.authenticationCount == 0)
         }
@@ -357,9 +357,13 @@ struct OpenStackCloudTests {
     // MARK: Helpers
 
     /// The resource types of the actions.
-    enum ResourceType: String {
+    enum ResourceType: String, CaseIterable {
         case server = "os.nova.server"
         case volume = "os.cinder.volume"
+        case snapshot = "os.cinder.snapshot"
+        case image = "os.glance.image"
+        case router = "os.neutron.router"
+        case floatingIP = "os.neutron.floatingip"
     }
 
     /// Runs `body` with a fresh fake and an executor logged in with `password` (the fake's by default); the fake is

@@ -65,6 +65,7 @@ struct FreezeActionTests {
             ) { h in
                 for id in ["vm1", "vm2"] { fake.addServer(id) }
                 fake.addVolume("vol1")
+                fake.addFloatingIP("fip1")
                 try await Self.freezeUser(h)
                 let pending = try await h.store.withTransaction { try await $0.cloudActions(userID: "p1") }
                 #expect(pending.count == 4)
@@ -85,9 +86,11 @@ struct FreezeActionTests {
                 #expect(try await h.store.withTransaction { try await $0.cloudActions(userID: "p1") }.isEmpty)
                 let events = try await h.engine.listEvents(ListQuery(limit: 200))
                 let freezeEvents = events.filter { $0.action.hasPrefix("freeze_") }
-                #expect(freezeEvents.filter { $0.status == "DONE" }.count == 3)
+                #expect(freezeEvents.filter { $0.status == "DONE" }.count == 4)
                 #expect(freezeEvents.filter { $0.status == "RETRYING" }.count == 2)
-                #expect(freezeEvents.filter { $0.status == "SKIPPED" && $0.objectID == "fip1" }.count == 1)
+                // `action = delete` releases floating IPs (their deletion is their release).
+                #expect(freezeEvents.filter { $0.status == "DONE" && $0.objectID == "fip1" }.count == 1)
+                #expect(!fake.floatingIPExists("fip1"))
                 // One Keystone token served every call.
                 #expect(fake.authenticationCount == 1)
             }
@@ -111,7 +114,8 @@ struct FreezeActionTests {
                 // Nova keeps failing for vm1: given up after 3 attempts.
                 fake.failNext(3, status: 500, onPathContaining: "/servers/vm1")
                 let runner = Self.runner(h, fake)
-                #expect(try await runner.runDue() == 4)
+                // Only servers can be stopped: the volume and the floating IP get no action.
+                #expect(try await runner.runDue() == 2)
                 for second in [1_000.0, 10_000.0] {
                     h.clock.set(H.at(second))
                     _ = try await runner.runDue()
@@ -124,9 +128,9 @@ struct FreezeActionTests {
                     events.filter { $0.objectID == "vm1" && $0.status == "FAILED" && $0.level == .error }.count == 1
                 )
                 #expect(events.filter { $0.objectID == "vm1" && $0.status == "RETRYING" }.count == 2)
-                // Already stopped (409): done; a volume cannot be stopped: skipped.
+                // Already stopped (409): done; a volume cannot be stopped: it has no action at all.
                 #expect(events.contains { $0.objectID == "vm2" && $0.status == "DONE" })
-                #expect(events.contains { $0.objectID == "vol1" && $0.status == "SKIPPED" })
+                #expect(!events.contains { $0.objectID == "vol1" })
                 #expect(try await h.store.withTransaction { try await $0.cloudActions(userID: "p1") }.isEmpty)
             }
         }

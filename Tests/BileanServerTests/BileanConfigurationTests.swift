@@ -26,6 +26,14 @@ import Testing
         #expect(configuration.database == .sqlite(path: "/home/op/.local/share/bilean/bilean.sqlite"))
         #expect(configuration.priorNotifyHours == 3)
         #expect(configuration.freezeAction == .none)
+        #expect(configuration.freezeActions.isEmpty)
+        #expect(!configuration.freezeRestartOnThaw)
+        #expect(configuration.freezeDeleteAfter == 0)
+        #expect(configuration.freezeGracePeriod == 0)
+        #expect(configuration.freezeHold.maxListenerLagSeconds == 60)
+        #expect(configuration.freezeHold.maxQueueDepth == 1000)
+        #expect(configuration.freezeHold.settleSeconds == 5)
+        #expect(configuration.freezeHold.maxHoldSeconds == 3600)
         #expect(configuration.definitionsFile == nil)
         #expect(configuration.transportURL == nil)
         #expect(!configuration.debug)
@@ -97,6 +105,29 @@ import Testing
         ("[freeze]\naction = explode\n", 2, "[freeze] action"),
         ("[freeze]\nmax_attempts = 0\n", 2, "[freeze] max_attempts"),
         ("[freeze]\ninterface = private\n", 2, "[freeze] interface"),
+        ("[freeze]\nactions = os.nova.server\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = :stop\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.trove.instance:delete\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.cinder.volume:stop\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.neutron.floatingip:delete\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.nova.server:start\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.nova.server:explode\n", 2, "[freeze] actions"),
+        ("[freeze]\nactions = os.nova.server:stop, os.nova.server:none\n", 2, "[freeze] actions"),
+        ("[freeze]\nrestart_on_thaw = sometimes\n", 2, "[freeze] restart_on_thaw"),
+        ("[freeze]\ndelete_after = -1\n", 2, "[freeze] delete_after"),
+        ("[freeze]\naction = stop\ndelete_after = 31536001\n", 3, "[freeze] delete_after"),
+        ("[freeze]\ndelete_after = 600\n", 2, "[freeze] delete_after"),
+        ("[freeze]\naction = delete\n\ndelete_after = 600\n", 4, "[freeze] delete_after"),
+        ("[freeze]\naction = stop\nactions = os.nova.server:delete\ndelete_after = 60\n", 4, "[freeze] delete_after"),
+        ("[freeze]\ngrace_period = 2592001\n", 2, "[freeze] grace_period"),
+        ("[freeze]\ngrace_period = a week\n", 2, "[freeze] grace_period"),
+        ("[freeze]\nmax_listener_lag = 0\n", 2, "[freeze] max_listener_lag"),
+        ("[freeze]\nmax_listener_lag = 86401\n", 2, "[freeze] max_listener_lag"),
+        ("[freeze]\nmax_queue_depth = -1\n", 2, "[freeze] max_queue_depth"),
+        ("[freeze]\nmax_queue_depth = 1000000001\n", 2, "[freeze] max_queue_depth"),
+        ("[freeze]\nsettle_time = 3601\n", 2, "[freeze] settle_time"),
+        ("[freeze]\nmax_hold = 604801\n", 2, "[freeze] max_hold"),
+        ("[freeze]\nmax_hold = -5\n", 2, "[freeze] max_hold"),
         ("[scheduler]\ndaily_settlement_time = 25:00\n", 2, "[scheduler] daily_settlement_time"),
         ("[scheduler]\nlease_time = 1\n", 2, "[scheduler] lease_time"),
         ("[oslo_messaging_notifications]\ndriver = kafka\n", 2, "[oslo_messaging_notifications] driver"),
@@ -363,5 +394,134 @@ import Testing
         #expect(ServerRole.notification.unavailableReason == nil)
         #expect(ServerRole.scheduler.unavailableReason == nil)
         #expect(ServerRole.engine.unavailableReason?.contains("not available in this build yet") == true)
+    }
+
+    // MARK: [freeze]
+
+    @Test func readsTheFreezeOptions() throws {
+        let configuration = try Self.configuration(
+            """
+            [freeze]
+            action = delete
+            actions = os.nova.server:STOP, os.cinder.volume:none,
+              os.neutron.floatingip : release
+            restart_on_thaw = true
+            delete_after = 604800
+            grace_period = 86400
+            max_listener_lag = 120
+            max_queue_depth = 0
+            settle_time = 0
+            max_hold = 7200
+            """
+        )
+        #expect(configuration.warnings.isEmpty)
+        let actions = configuration.freezeActions
+        #expect(actions.defaultKind == .delete)
+        #expect(
+            actions.byType == ["os.nova.server": .stop, "os.cinder.volume": nil, "os.neutron.floatingip": .release]
+        )
+        #expect(actions.kind(for: "os.nova.server") == .stop)
+        #expect(actions.kind(for: "os.cinder.volume") == nil)
+        #expect(actions.kind(for: "os.cinder.snapshot") == .delete)
+        #expect(actions.kind(for: "os.neutron.floatingip") == .release)
+        #expect(configuration.freezeRestartOnThaw)
+        #expect(configuration.freezeDeleteAfter == 604_800)
+        #expect(configuration.freezeGracePeriod == 86_400)
+        #expect(configuration.freezeHold.maxListenerLagSeconds == 120)
+        #expect(configuration.freezeHold.maxQueueDepth == 0)
+        #expect(configuration.freezeHold.settleSeconds == 0)
+        #expect(configuration.freezeHold.maxHoldSeconds == 7200)
+
+        let engine = BileanServer.engineConfiguration(configuration)
+        #expect(engine.freezeActions == actions)
+        #expect(engine.restartOnThaw)
+        #expect(engine.freezeDeleteAfterSeconds == 604_800)
+        #expect(engine.freezeGraceSeconds == 86_400)
+        #expect(engine.freezeHold == configuration.freezeHold)
+        #expect(engine.cloudActionMaxAttempts == configuration.freezeMaxAttempts)
+        #expect(engine.cloudActionRetrySeconds == Int64(configuration.freezeRetryInterval))
+    }
+
+    @Test(arguments: [
+        ("a", "os.nova.server:stop", ["os.nova.server": .stop] as [String: CloudAction.Kind?]),
+        (
+            "b", "os.glance.image:delete,os.neutron.router:delete",
+            ["os.glance.image": .delete, "os.neutron.router": .delete]
+        ),
+        ("c", "os.cinder.snapshot:None", ["os.cinder.snapshot": nil]),
+        ("d", "", [:]),
+    ])
+    func freezeActionsPerType(_ name: String, _ value: String, _ expected: [String: CloudAction.Kind?]) throws {
+        let configuration = try Self.configuration("[freeze]\nactions = \(value)\n")
+        #expect(configuration.freezeActionsByType == expected, "\(name)")
+    }
+
+    @Test func eachFreezeActionTypeAcceptsExactlyWhatItSupports() throws {
+        for (type, supported) in FreezeActions.supported {
+            for kind in CloudAction.Kind.allCases {
+                let text = "[freeze]\nactions = \(type):\(kind.rawValue)\n"
+                if supported.contains(kind) {
+                    #expect(try Self.configuration(text).freezeActionsByType == [type: kind])
+                    continue
+                }
+                do {
+                    _ = try Self.configuration(text)
+                    Issue.record("\(type):\(kind) was accepted")
+                } catch let error as ConfigurationError {
+                    // The message names what the type supports.
+                    let choices = (["none"] + supported.map(\.rawValue)).joined(separator: ", ")
+                    #expect(error.message.hasSuffix("its actions are \(choices)"), "\(error)")
+                }
+            }
+        }
+    }
+
+    @Test func deleteAfterNeedsAStop() throws {
+        // The order of the options does not matter: the check runs once all are read.
+        let stopped = try Self.configuration("[freeze]\ndelete_after = 60\nactions = os.nova.server:stop\n")
+        #expect(stopped.freezeDeleteAfter == 60)
+        let byDefault = try Self.configuration("[freeze]\naction = stop\ndelete_after = 60\n")
+        #expect(byDefault.freezeDeleteAfter == 60)
+        #expect(try Self.configuration("[freeze]\ndelete_after = 0\n").freezeDeleteAfter == 0)
+    }
+
+    @Test func freezeActionsAndRestartsNeedTheServiceCredentials() throws {
+        let credentials = """
+            [keystone_authtoken]
+            auth_url = http://127.0.0.1:5000/v3
+            username = bilean
+            password = s3cret
+            project_name = service
+
+            """
+        for text in [
+            "[freeze]\nactions = os.neutron.floatingip:release\n",
+            "[freeze]\nrestart_on_thaw = true\n",
+            "[freeze]\naction = stop\n",
+        ] {
+            let bare = try Self.configuration(text)
+            #expect(throws: BileanServer.StartupError.self, "\(text)") {
+                try BileanServer.schedulerSetup(role: .scheduler, configuration: bare, logger: TestDatabase.logger)
+            }
+            let configured = try Self.configuration(credentials + text)
+            let setup = try #require(
+                try BileanServer.schedulerSetup(
+                    role: .scheduler,
+                    configuration: configured,
+                    logger: TestDatabase.logger
+                )
+            )
+            #expect(setup.cloud?.username == "bilean", "\(text)")
+        }
+        // Every type left alone, no restart: the cloud is never called, no credentials needed.
+        let alone = try Self.configuration("[freeze]\nactions = os.nova.server:none, os.cinder.volume:none\n")
+        let setup = try #require(
+            try BileanServer.schedulerSetup(role: .scheduler, configuration: alone, logger: TestDatabase.logger)
+        )
+        #expect(setup.cloud == nil)
+        #expect(
+            BileanServer.cloudCallers(try Self.configuration("[freeze]\nactions = os.glance.image:delete\n"))
+                == "[freeze] actions = os.glance.image:delete"
+        )
     }
 }

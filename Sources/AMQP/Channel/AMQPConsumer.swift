@@ -59,6 +59,11 @@ public struct AMQPConsumer: AsyncSequence, Sendable {
             return batch[0]
         }
 
+        /// How many deliveries are received and not yet returned by this iterator.
+        public var bufferedCount: Int {
+            (self.batch.count - self.index) + self.consumer.queue.count
+        }
+
         /// The deliveries already received, without waiting: at most `limit` of them, possibly none.
         ///
         /// After ``next(isolation:)`` returned one delivery, this takes the others that arrived with it, so that a

@@ -19,6 +19,9 @@ final class DeliveryQueue: Sendable {
 
     init() {}
 
+    /// How many deliveries wait to be taken.
+    var count: Int { self.state.withLock { $0.items.count } }
+
     // MARK: - The event loop
 
     /// Appends a delivery.

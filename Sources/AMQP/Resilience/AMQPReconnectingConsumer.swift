@@ -83,6 +83,14 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
 
     private var isClosed: Bool { self.state.withLock { $0.isClosed } }
 
+    /// How many messages wait in the queue, ready to be delivered (a passive `queue.declare`; deliveries sent to
+    /// this consumer and not yet acknowledged are not counted).
+    /// - Returns: The count, or `nil` while there is no connection or the broker does not answer.
+    public func readyMessageCount() async -> UInt32? {
+        guard let session = self.state.withLock({ $0.session }), session.isUsable else { return nil }
+        return try? await session.channel.queueDeclare(self.queue, passive: true).messageCount
+    }
+
     /// Sets up a session and starts consuming on it.
     private func start() async throws -> AMQPConsumer? {
         let queue = self.queue
@@ -119,6 +127,9 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
     public struct Iterator: AsyncIteratorProtocol {
         let consumer: AMQPReconnectingConsumer
         private var current: AMQPConsumer.Iterator?
+
+        /// How many deliveries are received on the current connection and not yet returned.
+        public var bufferedCount: Int { self.current?.bufferedCount ?? 0 }
 
         init(consumer: AMQPReconnectingConsumer) {
             self.consumer = consumer

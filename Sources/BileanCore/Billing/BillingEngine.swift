@@ -57,6 +57,8 @@ package protocol BillingEngine: Sendable {
     /// messages recorded (once per message id; they are not marked processed, so a fixed message can be replayed).
     /// When it returns, all of it is committed; when it throws, none of it is.
     func ingest(_ batch: NotificationBatch) async throws -> IngestReport
+    /// Records a listener's lag report on its own (an idle listener's heartbeat; a batch carries its own).
+    func reportListener(_ report: ListenerReport) async throws
     /// A page of rejected notifications, oldest first (by `received_at`) unless sorted otherwise.
     func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification]
     /// A rejected notification.

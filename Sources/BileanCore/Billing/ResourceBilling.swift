@@ -115,14 +115,85 @@ package struct ResourceBilling: Sendable, Hashable {
     ///   - timeline: Every event of the resource, the new one included, in any order.
     ///   - eventTime: The new event's cloud time.
     /// - Returns: The new state and the adjustment, if it is not zero.
-    package func rerated(timeline: [TimelineEntry], eventTime: BillingTime) -> BillingStep {
+    ///
+    /// The adjustment is one line per stretch where the rate changed: each carries the signed difference between the
+    /// rate in-order delivery bills and the rate billed so far (`previous`, the history before this event; nothing
+    /// was billed past ``billedUntil``), so that each line's cost is its rate × its duration within one unit. The
+    /// lines are rounded cumulatively from the accrual billed so far, so that they add up exactly to the change of
+    /// the rounded total.
+    /// - Parameter previous: The history as it was billed before this event (`nil`: unknown; then one line).
+    package func rerated(
+        timeline: [TimelineEntry],
+        previous: [TimelineEntry]? = nil,
+        eventTime: BillingTime
+    ) -> BillingStep {
         let until = max(self.billedUntil ?? eventTime, eventTime)
         let next = ResourceTimeline(timeline).replay(until: until)
         let delta = next.charged - self.charged
         guard !delta.isZero else { return BillingStep(billing: next, charge: nil) }
         let start = min(eventTime, self.billedUntil ?? eventTime)
-        let charge = Charge(start: start, end: until, rate: next.rate, cost: delta, cause: .rerate)
-        return BillingStep(billing: next, charge: charge)
+        guard let previous else {
+            return BillingStep(
+                billing: next,
+                charge: Charge(start: start, end: until, rate: next.rate, cost: delta, cause: .rerate)
+            )
+        }
+        let differences = Self.rateDifferences(
+            billed: self.billedUntil.map { ResourceTimeline(previous).segments(until: $0) } ?? [],
+            inOrder: ResourceTimeline(timeline).segments(until: until)
+        )
+        var charges: [Charge] = []
+        var exact = self.accrued
+        var rounded = Money(units: Money.roundedQuotient(exact, Rate.accrualDenominator))
+        for piece in differences {
+            exact += piece.rate.accrual(microseconds: piece.end - piece.start)
+            let total = Money(units: Money.roundedQuotient(exact, Rate.accrualDenominator))
+            charges.append(
+                Charge(start: piece.start, end: piece.end, rate: piece.rate, cost: total - rounded, cause: .rerate)
+            )
+            rounded = total
+        }
+        // The history billed so far always replays to what was billed; should it not, the last line (or one line)
+        // keeps the ledger exact.
+        let residue = delta - charges.reduce(Money.zero) { $0 + $1.cost }
+        if !residue.isZero {
+            if charges.isEmpty {
+                charges.append(Charge(start: start, end: until, rate: .zero, cost: residue, cause: .rerate))
+            } else {
+                charges[charges.count - 1].cost += residue
+            }
+        }
+        return BillingStep(billing: next, charges: charges.filter { !$0.cost.isZero || !$0.rate.isZero })
+    }
+
+    /// The signed rate difference `inOrder − billed` over each stretch where it is not zero, adjacent stretches of
+    /// one difference merged.
+    static func rateDifferences(
+        billed: [(start: BillingTime, end: BillingTime, rate: Rate)],
+        inOrder: [(start: BillingTime, end: BillingTime, rate: Rate)]
+    ) -> [(start: BillingTime, end: BillingTime, rate: Rate)] {
+        var cuts = Set<BillingTime>()
+        for piece in billed + inOrder {
+            cuts.insert(piece.start)
+            cuts.insert(piece.end)
+        }
+        let points = cuts.sorted()
+        func rate(_ pieces: [(start: BillingTime, end: BillingTime, rate: Rate)], at time: BillingTime) -> Rate {
+            pieces.first { $0.start <= time && time < $0.end }?.rate ?? .zero
+        }
+        var result: [(start: BillingTime, end: BillingTime, rate: Rate)] = []
+        for (from, to) in zip(points, points.dropFirst()) {
+            let difference = Rate(
+                unitsPerHour: rate(inOrder, at: from).unitsPerHour - rate(billed, at: from).unitsPerHour
+            )
+            guard !difference.isZero else { continue }
+            if let last = result.last, last.end == from, last.rate == difference {
+                result[result.count - 1].end = to
+            } else {
+                result.append((from, to, difference))
+            }
+        }
+        return result
     }
 
     /// The cost of the open interval at `now`, rounded exactly as its consumption will be when it closes.
@@ -141,8 +212,24 @@ package struct ResourceBilling: Sendable, Hashable {
 package struct BillingStep: Sendable, Hashable {
     /// The resource's new billing state.
     package var billing: ResourceBilling
-    /// What to record as a consumption and take from the user's balance, if anything.
-    package var charge: Charge?
+    /// What to record as consumptions and take from the user's balance, in order (a re-rate may have several
+    /// lines).
+    package var charges: [Charge]
+
+    /// The first (for every step but a re-rate, the only) charge.
+    package var charge: Charge? { self.charges.first }
+
+    /// A step with at most one charge.
+    package init(billing: ResourceBilling, charge: Charge?) {
+        self.billing = billing
+        self.charges = charge.map { [$0] } ?? []
+    }
+
+    /// A step with several charges.
+    package init(billing: ResourceBilling, charges: [Charge]) {
+        self.billing = billing
+        self.charges = charges
+    }
 }
 
 /// A cost to record as a consumption.

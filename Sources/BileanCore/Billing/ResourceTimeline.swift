@@ -42,6 +42,24 @@ package struct ResourceTimeline: Sendable {
         return lhs.messageID < rhs.messageID
     }
 
+    /// The rate in force over each stretch of `[first event, until]` that in-order delivery bills: consecutive,
+    /// non-empty intervals, ending at the deletion (or `until`).
+    /// - Parameter until: The billing point.
+    /// - Returns: The intervals, in order.
+    package func segments(until: BillingTime) -> [(start: BillingTime, end: BillingTime, rate: Rate)] {
+        let pricing = self.entries.filter { $0.action != .delete }
+        guard let start = pricing.first?.time else { return [] }
+        let end = self.entries.first { $0.action == .delete }.map { max($0.time, start) }
+        let cap = min(end ?? until, until)
+        var result: [(start: BillingTime, end: BillingTime, rate: Rate)] = []
+        for (index, entry) in pricing.enumerated() {
+            if let end, entry.time > end { break }
+            let next = index + 1 < pricing.count ? min(pricing[index + 1].time, cap) : cap
+            if next > entry.time { result.append((entry.time, next, entry.rate)) }
+        }
+        return result
+    }
+
     /// Replays the history and bills it up to `until`.
     /// - Parameter until: The billing point (at or after every entry's time).
     /// - Returns: The billing state that in-order delivery would have produced.

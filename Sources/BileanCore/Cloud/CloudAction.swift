@@ -4,8 +4,13 @@ package struct CloudAction: Sendable, Hashable {
     package enum Kind: String, Sendable, Hashable, CaseIterable {
         /// Stop the resource (a Nova server: `os-stop`).
         case stop
-        /// Delete the resource (a Nova server or a Cinder volume).
+        /// Delete the resource (a server, volume, snapshot, image, router or floating IP).
         case delete
+        /// Give a floating IP back to the pool (Neutron `DELETE /v2.0/floatingips/{id}`): the project loses the
+        /// address, which is what it is billed for.
+        case release
+        /// Start a server a freeze stopped (`os-start`), after a thaw with `[freeze] restart_on_thaw = true`.
+        case start
     }
 
     /// The action's id.
@@ -53,8 +58,10 @@ package struct CloudAction: Sendable, Hashable {
 
 /// What the cloud answered to a ``CloudAction``.
 package enum CloudActionResult: Sendable, Hashable {
-    /// The cloud accepted it (or it was already in that state); the text says what was done.
+    /// The cloud accepted it; the text says what was done.
     case done(String)
+    /// The resource was already in that state, or in one the action cannot change (Nova's 409): nothing was done.
+    case unchanged(String)
     /// The resource no longer exists in the cloud: nothing is left to do.
     case alreadyGone
     /// Nothing to do for this resource type and action (e.g. stopping a volume); the text says why.

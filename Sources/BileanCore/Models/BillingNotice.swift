@@ -9,6 +9,8 @@ package struct BillingNotice: Sendable, Hashable {
         case freeze
         /// A recharge brought a frozen user back (status ACTIVE or WARNING).
         case thaw
+        /// The second step of a two-step freeze (`[freeze] delete_after`): what the freeze stopped is deleted.
+        case freezeDelete = "freeze_delete"
     }
 
     /// The notice's id: the published message id, so that a consumer can drop a copy published twice.

@@ -8,6 +8,8 @@ package struct Job: Sendable, Hashable {
         case freeze
         /// Settle the user at the configured time of day.
         case daily
+        /// Delete what a freeze stopped, `[freeze] delete_after` after it (the two-step freeze).
+        case freezeDelete = "freeze_delete"
     }
 
     /// The user.
@@ -20,14 +22,24 @@ package struct Job: Sendable, Hashable {
     package var owner: String?
     /// Until when the owner's lease holds.
     package var leaseUntil: BillingTime?
+    /// When it was first held for want of current billing data (`nil`: never held).
+    package var heldSince: BillingTime?
 
     /// Creates a job.
-    package init(userID: String, kind: Kind, runAt: BillingTime, owner: String? = nil, leaseUntil: BillingTime? = nil) {
+    package init(
+        userID: String,
+        kind: Kind,
+        runAt: BillingTime,
+        owner: String? = nil,
+        leaseUntil: BillingTime? = nil,
+        heldSince: BillingTime? = nil
+    ) {
         self.userID = userID
         self.kind = kind
         self.runAt = runAt
         self.owner = owner
         self.leaseUntil = leaseUntil
+        self.heldSince = heldSince
     }
 }
 
@@ -42,6 +54,9 @@ package enum JobOutcome: Sendable, Hashable {
     case notDue
     /// Another scheduler holds a live lease on it: nothing was done.
     case ownedElsewhere
+    /// A freeze (or the deletion step of one) is held: the billing data is not known to be current. The job stays
+    /// due and is tried again.
+    case held
 }
 
 /// How a freeze action ended, for ``BillingEngine/finishCloudAction(_:outcome:)``.

@@ -87,11 +87,14 @@ package struct NotificationBatch: Sendable, Hashable {
     package var messages: [Message]
     /// The messages set aside.
     package var rejections: [RejectedNotification]
+    /// How far behind the listener is, recorded with the batch (a freeze waits while a listener is behind).
+    package var report: ListenerReport?
 
     /// Creates a batch.
-    package init(messages: [Message] = [], rejections: [RejectedNotification] = []) {
+    package init(messages: [Message] = [], rejections: [RejectedNotification] = [], report: ListenerReport? = nil) {
         self.messages = messages
         self.rejections = rejections
+        self.report = report
     }
 }
 

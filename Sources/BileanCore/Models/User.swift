@@ -29,6 +29,9 @@ package struct User: Sendable, Hashable {
     /// While frozen: the instant billing stopped. Events from then on are recorded at rate 0; earlier ones (late
     /// deliveries) are priced as usual.
     package var frozenAt: BillingTime?
+    /// While the balance is at or below −credit (or predicted to reach it): the instant it does. The grace
+    /// period (`[freeze] grace_period`) counts from it.
+    package var overdrawnAt: BillingTime?
     /// When the shown balance reaches 0 if nothing changes (`nil` when nothing is billed). Presented only, never
     /// stored.
     package var runOutAt: BillingTime?
@@ -51,7 +54,8 @@ package struct User: Sendable, Hashable {
         createdAt: BillingTime,
         updatedAt: BillingTime? = nil,
         deletedAt: BillingTime? = nil,
-        frozenAt: BillingTime? = nil
+        frozenAt: BillingTime? = nil,
+        overdrawnAt: BillingTime? = nil
     ) {
         self.id = id
         self.name = name
@@ -67,5 +71,6 @@ package struct User: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
         self.frozenAt = frozenAt
+        self.overdrawnAt = overdrawnAt
     }
 }

@@ -8,10 +8,12 @@
 /// | `compute.instance.create.end` | create `os.nova.server` | `flavor` (`instance_type`, the name) | `launched_at` |
 /// | `compute.instance.finish_resize.end` | update `os.nova.server` | `flavor` | `launched_at` |
 /// | `compute.instance.resize.revert.end` | update `os.nova.server` | `flavor` (the old one again) | timestamp |
+/// | `compute.instance.{power_on,resume,unshelve,unpause,restore}.end` | update `os.nova.server` | `flavor` | timestamp |
 /// | `compute.instance.delete.end` | delete `os.nova.server` | | `deleted_at`, `terminated_at` |
 /// | `instance.create.end` (versioned) | create `os.nova.server` | `flavor` (`flavor…name`) | `launched_at` |
 /// | `instance.resize_finish.end` | update `os.nova.server` | `flavor` | `launched_at` |
 /// | `instance.resize_revert.end` | update `os.nova.server` | `flavor` (the old one again) | timestamp |
+/// | `instance.{power_on,resume,unshelve,unpause,restore}.end` | update `os.nova.server` | `flavor` | timestamp |
 /// | `instance.delete.end` | delete `os.nova.server` | | `deleted_at`, `terminated_at` |
 /// | `volume.create.end` | create `os.cinder.volume` | `size` (GB), `volume_type` | `launched_at` |
 /// | `volume.resize.end` (extend), `volume.retype` | update `os.cinder.volume` | `size`, `volume_type` | timestamp |
@@ -31,6 +33,10 @@
 /// from the request context, which names the caller: except for Neutron's deletions, whose payload holds only the
 /// id, so the project id of the context (`_context_project_id`, `_context_tenant_id`, `_context_tenant`) is the
 /// last resort there; the engine bills a resource to its recorded owner anyway.
+///
+/// A server started again (powered on, resumed, unshelved, unpaused, restored from a soft deletion) is an update at
+/// the same flavor: billing goes on unchanged, but a FROZEN project's restarted server is given the freeze action
+/// at once. Nova keeps `launched_at` then, so the time is the notification's.
 package enum DefaultDefinitions {
     /// The name of the shipped file in messages.
     package static let source = "shipped definitions"
@@ -63,6 +69,21 @@ package enum DefaultDefinitions {
                 start: payload.launched_at
         # A reverted resize runs the old flavor again from the revert on. Nova does not reset launched_at then.
         - event_type: compute.instance.resize.revert.end
+          resources:
+            - resource_type: os.nova.server
+              action: update
+              traits:
+                resource_ref: {fields: payload.instance_id}
+                user_id: {fields: [payload.tenant_id, payload.project_id]}
+                flavor: {fields: payload.instance_type, type: string}
+        # A server started again: the same flavor, from the notification's time (launched_at is the first
+        # launch's). It lets the engine give a FROZEN project's restarted server the freeze action again.
+        - event_type:
+            - compute.instance.power_on.end
+            - compute.instance.resume.end
+            - compute.instance.unshelve.end
+            - compute.instance.unpause.end
+            - compute.instance.restore.end
           resources:
             - resource_type: os.nova.server
               action: update
@@ -110,6 +131,23 @@ package enum DefaultDefinitions {
               times:
                 start: payload['nova_object.data'].launched_at
         - event_type: instance.resize_revert.end
+          resources:
+            - resource_type: os.nova.server
+              action: update
+              traits:
+                resource_ref:
+                  fields: payload['nova_object.data'].uuid
+                user_id:
+                  fields: payload['nova_object.data'].tenant_id
+                flavor:
+                  fields: payload['nova_object.data'].flavor['nova_object.data'].name
+                  type: string
+        - event_type:
+            - instance.power_on.end
+            - instance.resume.end
+            - instance.unshelve.end
+            - instance.unpause.end
+            - instance.restore.end
           resources:
             - resource_type: os.nova.server
               action: update

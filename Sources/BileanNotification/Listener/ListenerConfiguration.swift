@@ -1,4 +1,5 @@
 package import AMQP
+import Foundation
 
 /// Where the notification listener consumes, and how: `[notification]` and `[oslo_messaging_rabbit]` in
 /// `bilean.conf`, with BILEAN.md's defaults.
@@ -26,6 +27,12 @@ package struct ListenerConfiguration: Sendable {
     package var durableExchanges = false
     /// The largest body read (`max_body_size`, default 1 MiB); a larger one is set aside unread.
     package var maximumBodySize = 1_048_576
+    /// This listener's name in its lag reports (`[DEFAULT] host` and the queue): a listener restarted on the same
+    /// host replaces its report.
+    package var reporterName = "\(ProcessInfo.processInfo.hostName)/bilean-notifications"
+    /// How often an idle listener reports its lag (a freeze waits while a listener is silent for
+    /// `[freeze] max_listener_lag`).
+    package var reportInterval = Duration.seconds(5)
 
     /// The defaults, for a broker.
     /// - Parameter connection: The broker.

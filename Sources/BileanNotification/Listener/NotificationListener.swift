@@ -29,6 +29,8 @@ package struct NotificationListener: Service {
     /// What the listener has done; logged when it stops.
     package let statistics: ListenerStatistics
     let backoff = AMQPBackoff(initial: .milliseconds(200), maximum: .seconds(30))
+    /// How far behind it is, reported with each batch and when idle.
+    package let lag: ListenerLag
 
     /// Creates a listener.
     /// - Parameters:
@@ -52,6 +54,7 @@ package struct NotificationListener: Service {
         self.converter = NotificationConverter(definitions: definitions)
         self.statistics = statistics
         self.logger = logger
+        self.lag = ListenerLag(listener: configuration.reporterName)
     }
 
     /// Consumes until a graceful shutdown (or cancellation): the batch being billed still commits, and the
@@ -76,7 +79,11 @@ package struct NotificationListener: Service {
         )
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
-                await self.consume(consumer, stopping: stopping)
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.reportWhileIdle(consumer, stopping: stopping) }
+                    await self.consume(consumer, stopping: stopping)
+                    group.cancelAll()
+                }
             } onCancel: {
                 stopping.request()
                 Task { await consumer.close() }
@@ -101,6 +108,25 @@ package struct NotificationListener: Service {
         )
     }
 
+    /// Reports the lag when no batch did for a while: a freeze waits while a listener is silent.
+    func reportWhileIdle(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
+        let interval = self.configuration.reportInterval
+        while !stopping.isRequested && !Task.isCancelled {
+            try? await Task.sleep(for: min(interval, .seconds(1)))
+            guard !stopping.isRequested, !Task.isCancelled, self.lag.isReportDue(every: interval) else { continue }
+            self.lag.probed(ready: await consumer.readyMessageCount())
+            let report = self.lag.report(excluding: nil, at: BillingTime(date: Date()))
+            do {
+                try await self.engine.reportListener(report)
+            } catch {
+                self.logger.warning(
+                    "cannot record the listener's lag report",
+                    metadata: ["error": "\(String(reflecting: error))"]
+                )
+            }
+        }
+    }
+
     /// One delivery, read.
     struct Item: Sendable {
         var delivery: AMQPDelivery
@@ -118,7 +144,13 @@ package struct NotificationListener: Service {
             while !stopping.isRequested,
                 let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
             {
-                let batch = self.prepare(deliveries)
+                var batch = self.prepare(deliveries)
+                batch.lagID = self.lag.received(
+                    deliveries.count,
+                    buffered: iterator.bufferedCount,
+                    at: BillingTime(date: Date())
+                )
+                self.lag.probed(ready: await consumer.readyMessageCount())
                 if let previous = committing, try await !previous.value { break }
                 committing = Task { try await self.finish(batch, stopping: stopping) }
             }
@@ -142,6 +174,8 @@ package struct NotificationListener: Service {
         /// The deliveries that go to the engine (billed or set aside); the others are ignored by design.
         var items: [Item]
         var ignored: Int
+        /// Its id in ``NotificationListener/lag``.
+        var lagID: Int?
     }
 
     /// Parses and converts a batch of deliveries.
@@ -168,9 +202,18 @@ package struct NotificationListener: Service {
     /// Bills a prepared batch and acknowledges it.
     /// - Returns: `false` when a shutdown interrupted the retries (nothing acknowledged).
     func finish(_ batch: PreparedBatch, stopping: Stopping) async throws -> Bool {
+        defer { if let id = batch.lagID { self.lag.finished(id) } }
         var report = IngestReport()
+        if batch.items.isEmpty, self.lag.isReportDue(every: .milliseconds(250)) {
+            // Nothing to bill, but the lag still counts: a burst of notifications Bilean ignores is a backlog too.
+            try? await self.engine.reportListener(
+                self.lag.report(excluding: batch.lagID, at: BillingTime(date: Date()))
+            )
+        }
         if !batch.items.isEmpty {
-            guard let committed = try await self.commit(batch.items, stopping: stopping) else { return false }
+            guard let committed = try await self.commit(batch.items, lagID: batch.lagID, stopping: stopping) else {
+                return false
+            }
             report = committed
         }
         let done = BillingTime(date: Date())
@@ -282,14 +325,16 @@ package struct NotificationListener: Service {
 
     /// Commits a batch, retrying on failure; after a few failures, one message at a time.
     /// - Returns: What was done, or `nil` when a shutdown interrupted the retries.
-    func commit(_ items: [Item], stopping: Stopping) async throws -> IngestReport? {
-        let batch = NotificationBatch(
+    func commit(_ items: [Item], lagID: Int? = nil, stopping: Stopping) async throws -> IngestReport? {
+        var batch = NotificationBatch(
             messages: items.compactMap(\.message),
             rejections: items.compactMap(\.rejection)
         )
         var failures = 0
         while !stopping.isRequested {
             do {
+                // The lag recorded with the batch: what still waits once it commits.
+                batch.report = self.lag.report(excluding: lagID, at: BillingTime(date: Date()))
                 let report = try await self.engine.ingest(batch)
                 self.statistics.update { $0.commits += 1 }
                 return report

@@ -39,6 +39,7 @@ extension BileanConfiguration {
                 }
             }
         }
+        try self.checkFreezeOptions(file)
     }
 
     /// Reads a configuration file from disk.
@@ -232,26 +233,7 @@ extension BileanConfiguration {
                 config.notification.durableExchanges = try Self.boolean(value)
             }
         ],
-        "freeze": [
-            "action": { config, value throws(OptionError) in
-                guard let action = FreezeAction(rawValue: value.lowercased()) else {
-                    throw OptionError(message: "must be none, stop or delete, not '\(value.prefix(40))'")
-                }
-                config.freezeAction = action
-            },
-            "max_attempts": { config, value throws(OptionError) in
-                config.freezeMaxAttempts = try Self.integer(value, in: 1...1000)
-            },
-            "retry_interval": { config, value throws(OptionError) in
-                config.freezeRetryInterval = try Self.integer(value, in: 1...86_400)
-            },
-            "interface": { config, value throws(OptionError) in
-                guard ["public", "internal", "admin"].contains(value.lowercased()) else {
-                    throw OptionError(message: "must be public, internal or admin, not '\(value.prefix(40))'")
-                }
-                config.freezeInterface = value.lowercased()
-            },
-        ],
+        "freeze": Self.freezeOptions,
     ]
 
     /// keystonemiddleware's option names; each value is kept as written in ``keystoneAuthtoken`` after a check.

@@ -41,8 +41,31 @@ package struct BileanConfiguration: Sendable {
     package var freezeMaxAttempts = 10
     /// `[freeze] retry_interval`, seconds: the wait after a failed attempt, doubled after each further one.
     package var freezeRetryInterval = 10
-    /// `[freeze] interface`: which catalog endpoints of Nova and Cinder a freeze calls.
+    /// `[freeze] interface`: which catalog endpoints a freeze calls.
     package var freezeInterface = "internal"
+    /// `[freeze] actions`: the action per resource type, over `[freeze] action` (a `nil` value: `none`).
+    package var freezeActionsByType: [String: CloudAction.Kind?] = [:]
+    /// `[freeze] restart_on_thaw`: a thaw starts again the servers the freeze stopped.
+    package var freezeRestartOnThaw = false
+    /// `[freeze] delete_after`, seconds: what a freeze stopped is deleted this long after (0: never).
+    package var freezeDeleteAfter = 0
+    /// `[freeze] grace_period`, seconds: how long a user stays WARNING, billed, once overdrawn, before the freeze.
+    package var freezeGracePeriod = 0
+    /// `[freeze] max_listener_lag`, `max_queue_depth`, `settle_time`, `max_hold`: when a freeze waits for the
+    /// billing data to be current.
+    package var freezeHold = FreezeHold()
+
+    /// What a freeze does to each resource type: `[freeze] action` for every type that supports it, overridden by
+    /// `[freeze] actions`.
+    package var freezeActions: FreezeActions {
+        let kind: CloudAction.Kind?
+        switch self.freezeAction {
+        case .none: kind = nil
+        case .stop: kind = .stop
+        case .delete: kind = .delete
+        }
+        return FreezeActions(defaultKind: kind, byType: self.freezeActionsByType)
+    }
     /// `[DEFAULT] control_exchange`: the exchange `billing.notify` is published to.
     package var controlExchange = "bilean"
     /// `[DEFAULT] host`: this host's name in `publisher_id` and in the scheduler's lease owner.

@@ -221,6 +221,36 @@ package enum Migrations {
             ],
             backfill: Migrations.backfillOpenAccruals
         ),
+        Migration(
+            version: 4,
+            name: "billing safety: listener lag, held freezes, grace period, servers stopped by a freeze",
+            statements: [
+                // Each listener's latest report: a freeze waits while one is behind (or silent).
+                """
+                CREATE TABLE listener_status (
+                    listener TEXT PRIMARY KEY,
+                    reported_at BIGINT NOT NULL,
+                    queue_depth BIGINT NOT NULL,
+                    oldest_held BIGINT NOT NULL,
+                    caught_up_since BIGINT
+                )
+                """,
+                // When a due job was first held for want of current data (bounds the hold by max_hold).
+                "ALTER TABLE jobs ADD COLUMN held_since BIGINT",
+                // The instant the balance reached −credit (the start of the grace period).
+                "ALTER TABLE users ADD COLUMN overdrawn_at BIGINT",
+                // The resources a freeze stopped, started again by a thaw with restart_on_thaw.
+                """
+                CREATE TABLE stopped_resources (
+                    user_id TEXT NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    stopped_at BIGINT NOT NULL,
+                    PRIMARY KEY (user_id, resource_id)
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The newest schema version.

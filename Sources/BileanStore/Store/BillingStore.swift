@@ -161,6 +161,8 @@ package protocol StoreTransaction: Sendable {
         now: BillingTime,
         limit: Int
     ) async throws -> [Job]
+    /// Marks a due job held (the first time: later holds keep the first instant) and returns since when it is.
+    func holdJob(_ job: Job, at now: BillingTime) async throws -> BillingTime
     /// Gives up every lease `owner` holds.
     func releaseJobs(owner: String) async throws
 
@@ -174,9 +176,18 @@ package protocol StoreTransaction: Sendable {
     func deleteNotices(ids: [String]) async throws
     /// Records freeze actions to carry out.
     func insertCloudActions(_ actions: [CloudAction]) async throws
-    /// Leases the due freeze actions of users still frozen (their next attempt moves to `leaseUntil`), in one
-    /// statement; concurrent runners get different actions.
-    func claimCloudActions(at time: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [CloudAction]
+    /// Leases the due freeze actions of users still frozen, and the due `start` actions of thawed ones (their next
+    /// attempt moves to `leaseUntil`), in one statement; concurrent runners get different actions.
+    /// - Parameters:
+    ///   - dataCurrent: Whether the billing data is current; when it is not, only `stop` and `start` actions
+    ///     created at or before `stopsCreatedBy` are claimed (their freeze waited `max_hold`).
+    func claimCloudActions(
+        at time: BillingTime,
+        leaseUntil: BillingTime,
+        limit: Int,
+        dataCurrent: Bool,
+        stopsCreatedBy: BillingTime
+    ) async throws -> [CloudAction]
     /// Cancels a user's pending freeze actions (a thaw).
     func deleteCloudActions(userID: String) async throws
     /// The freeze actions still pending for a user.
@@ -187,6 +198,26 @@ package protocol StoreTransaction: Sendable {
     func updateCloudAction(_ action: CloudAction) async throws
     /// Deletes a freeze action that is finished.
     func deleteCloudAction(_ id: String) async throws
+    /// Remembers a resource a freeze stopped (for `restart_on_thaw`).
+    func insertStoppedResource(
+        userID: String,
+        resourceID: String,
+        resourceType: String,
+        at time: BillingTime
+    )
+        async throws
+    /// The resources a freeze of the user stopped: (resource id, type), by id.
+    func stoppedResources(userID: String) async throws -> [(resourceID: String, resourceType: String)]
+    /// Forgets the resources a freeze of the user stopped.
+    func deleteStoppedResources(userID: String) async throws
+
+    /// Records a listener's report; `withinLimits` says whether it is caught up (its `caught_up_since` starts now,
+    /// or stays; a report out of the limits clears it).
+    func recordListenerReport(_ report: ListenerReport, at time: BillingTime, withinLimits: Bool) async throws
+    /// Every listener's latest report.
+    func listenerStatuses() async throws -> [ListenerStatus]
+    /// Forgets a listener (retired).
+    func deleteListenerStatus(_ listener: String) async throws -> Bool
 }
 
 /// One event of a resource's history, with what billing needs to re-price it.

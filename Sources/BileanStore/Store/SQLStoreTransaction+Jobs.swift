@@ -9,7 +9,8 @@ extension SQLStoreTransaction {
             kind: kind,
             runAt: try row.time("run_at"),
             owner: try row.optionalText("owner"),
-            leaseUntil: try row.optionalTime("lease_until")
+            leaseUntil: try row.optionalTime("lease_until"),
+            heldSince: try row.optionalTime("held_since")
         )
     }
 
@@ -34,7 +35,7 @@ extension SQLStoreTransaction {
 
     func jobs(userID: String) async throws -> [Job] {
         let rows = try await self.query(
-            "SELECT user_id, kind, run_at, owner, lease_until FROM jobs WHERE user_id = \(userID) ORDER BY run_at, kind"
+            "SELECT \(unsafeRaw: Self.jobColumns) FROM jobs WHERE user_id = \(userID) ORDER BY run_at, kind"
         )
         return try rows.map(Self.decodeJob)
     }
@@ -42,7 +43,7 @@ extension SQLStoreTransaction {
     func dueJobs(at time: BillingTime, limit: Int) async throws -> [Job] {
         let rows = try await self.query(
             """
-            SELECT user_id, kind, run_at, owner, lease_until FROM jobs WHERE run_at <= \(.time(time))
+            SELECT \(unsafeRaw: Self.jobColumns) FROM jobs WHERE run_at <= \(.time(time))
             ORDER BY run_at, user_id, kind LIMIT \(limit)
             """
         )
@@ -51,7 +52,7 @@ extension SQLStoreTransaction {
 }
 
 extension SQLStoreTransaction {
-    static let jobColumns = "user_id, kind, run_at, owner, lease_until"
+    static let jobColumns = "user_id, kind, run_at, owner, lease_until, held_since"
 
     func jobs(userIDs: [String]) async throws -> [Job] {
         try await self.selectIn("user_id", userIDs) { condition in
@@ -83,7 +84,8 @@ extension SQLStoreTransaction {
                  ON CONFLICT (user_id, kind) DO UPDATE SET run_at = excluded.run_at,
                     owner = CASE WHEN jobs.run_at = excluded.run_at THEN jobs.owner ELSE excluded.owner END,
                     lease_until = CASE WHEN jobs.run_at = excluded.run_at THEN jobs.lease_until
-                        ELSE excluded.lease_until END
+                        ELSE excluded.lease_until END,
+                    held_since = CASE WHEN jobs.run_at = excluded.run_at THEN jobs.held_since ELSE NULL END
                 """
         )
     }
@@ -119,6 +121,16 @@ extension SQLStoreTransaction {
         return try rows.map(Self.decodeJob).sorted {
             ($0.runAt, $0.userID, $0.kind.rawValue) < ($1.runAt, $1.userID, $1.kind.rawValue)
         }
+    }
+
+    func holdJob(_ job: Job, at now: BillingTime) async throws -> BillingTime {
+        let rows = try await self.query(
+            """
+            UPDATE jobs SET held_since = COALESCE(held_since, \(.time(now)))
+            WHERE user_id = \(job.userID) AND kind = \(job.kind.rawValue) RETURNING held_since
+            """
+        )
+        return try rows.first.map { try $0.time("held_since") } ?? now
     }
 
     func releaseJobs(owner: String) async throws {

@@ -72,16 +72,31 @@ extension SQLStoreTransaction {
         _ = try await self.insertRows("INSERT INTO cloud_actions (\(Self.cloudActionColumns))", rows)
     }
 
-    func claimCloudActions(at time: BillingTime, leaseUntil: BillingTime, limit: Int) async throws -> [CloudAction] {
-        // Due actions of users still frozen, pushed past the lease so that no other runner takes them meanwhile;
-        // the returned rows keep their due time (the lease is not an attempt).
+    func claimCloudActions(
+        at time: BillingTime,
+        leaseUntil: BillingTime,
+        limit: Int,
+        dataCurrent: Bool,
+        stopsCreatedBy: BillingTime
+    ) async throws -> [CloudAction] {
+        // Due actions of users still frozen (or a thawed user's restarts), pushed past the lease so that no other
+        // runner takes them meanwhile; the returned rows keep their due time (the lease is not an attempt). While
+        // the billing data is not current, only stops and starts whose freeze waited max_hold may go.
+        var held: SQLStatement = ""
+        if !dataCurrent {
+            held = """
+                 AND kind IN (\(CloudAction.Kind.stop.rawValue), \(CloudAction.Kind.start.rawValue))
+                    AND created_at <= \(.time(stopsCreatedBy))
+                """
+        }
         let rows = try await self.query(
             """
             UPDATE cloud_actions SET next_attempt_at = \(.time(leaseUntil))
             WHERE id IN (
                 SELECT id FROM cloud_actions
-                WHERE next_attempt_at <= \(.time(time))
-                    AND user_id IN (SELECT id FROM users WHERE status = \(UserStatus.freeze.rawValue))
+                WHERE next_attempt_at <= \(.time(time))\(held)
+                    AND (kind = \(CloudAction.Kind.start.rawValue)
+                        OR user_id IN (SELECT id FROM users WHERE status = \(UserStatus.freeze.rawValue)))
                 ORDER BY next_attempt_at, id LIMIT \(limit)\(unsafeRaw: self.dialect.forUpdateSkipLocked))
             RETURNING \(unsafeRaw: Self.cloudActionColumns)
             """
@@ -137,5 +152,75 @@ extension SQLStoreTransaction {
             lastError: try row.optionalText("last_error"),
             createdAt: try row.time("created_at")
         )
+    }
+}
+
+extension SQLStoreTransaction {
+    func insertStoppedResource(
+        userID: String,
+        resourceID: String,
+        resourceType: String,
+        at time: BillingTime
+    )
+        async throws
+    {
+        try await self.query(
+            """
+            INSERT INTO stopped_resources (user_id, resource_id, resource_type, stopped_at)
+            VALUES (\(userID), \(resourceID), \(resourceType), \(.time(time)))
+            ON CONFLICT (user_id, resource_id) DO NOTHING
+            """
+        )
+    }
+
+    func stoppedResources(userID: String) async throws -> [(resourceID: String, resourceType: String)] {
+        let rows = try await self.query(
+            "SELECT resource_id, resource_type FROM stopped_resources WHERE user_id = \(userID) ORDER BY resource_id"
+        )
+        return try rows.map { (try $0.text("resource_id"), try $0.text("resource_type")) }
+    }
+
+    func deleteStoppedResources(userID: String) async throws {
+        try await self.query("DELETE FROM stopped_resources WHERE user_id = \(userID)")
+    }
+
+    func recordListenerReport(_ report: ListenerReport, at time: BillingTime, withinLimits: Bool) async throws {
+        let since: BillingTime? = withinLimits ? time : nil
+        try await self.query(
+            """
+            INSERT INTO listener_status (listener, reported_at, queue_depth, oldest_held, caught_up_since)
+            VALUES (\(report.listener), \(.time(time)), \(report.queueDepth), \(report.oldestHeldSeconds),
+                \(.time(since)))
+            ON CONFLICT (listener) DO UPDATE SET reported_at = excluded.reported_at,
+                queue_depth = excluded.queue_depth, oldest_held = excluded.oldest_held,
+                caught_up_since = CASE WHEN excluded.caught_up_since IS NULL THEN NULL
+                    ELSE COALESCE(listener_status.caught_up_since, excluded.caught_up_since) END
+            """
+        )
+    }
+
+    func listenerStatuses() async throws -> [ListenerStatus] {
+        let rows = try await self.query(
+            """
+            SELECT listener, reported_at, queue_depth, oldest_held, caught_up_since FROM listener_status
+            ORDER BY listener
+            """
+        )
+        return try rows.map { row in
+            ListenerStatus(
+                listener: try row.text("listener"),
+                reportedAt: try row.time("reported_at"),
+                queueDepth: try row.integer("queue_depth"),
+                oldestHeldSeconds: try row.integer("oldest_held"),
+                caughtUpSince: try row.optionalTime("caught_up_since")
+            )
+        }
+    }
+
+    func deleteListenerStatus(_ listener: String) async throws -> Bool {
+        let rows = try await self.query(
+            "DELETE FROM listener_status WHERE listener = \(listener) RETURNING listener"
+        )
+        return !rows.isEmpty
     }
 }

@@ -5,7 +5,7 @@ extension SQLStoreTransaction {
         id, name, policy_id, CAST(balance AS TEXT) AS balance, CAST(rate AS TEXT) AS rate, \
         CAST(credit AS TEXT) AS credit, last_bill, status, status_reason, created_at, updated_at, deleted_at, \
         CAST(open_weighted_start AS TEXT) AS open_weighted_start, CAST(open_residue AS TEXT) AS open_residue, open_count, \
-        frozen_at
+        frozen_at, overdrawn_at
         """
 
     static let userTable = TableSpec(
@@ -46,7 +46,8 @@ extension SQLStoreTransaction {
             createdAt: try row.time("created_at"),
             updatedAt: try row.optionalTime("updated_at"),
             deletedAt: try row.optionalTime("deleted_at"),
-            frozenAt: try row.optionalTime("frozen_at")
+            frozenAt: try row.optionalTime("frozen_at"),
+            overdrawnAt: try row.optionalTime("overdrawn_at")
         )
     }
 
@@ -70,13 +71,15 @@ extension SQLStoreTransaction {
                 \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
                 \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
                 \(.time(user.updatedAt)), \(.time(user.deletedAt)), \(.bigInteger(user.accrual.weightedStart)),
-                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)))
+                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)),
+                \(.time(user.overdrawnAt)))
             """
         }
         let inserted = try await self.insertRows(
             """
             INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
-                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at)
+                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at,
+                overdrawn_at)
             """,
             rows,
             suffix: " ON CONFLICT (id) DO NOTHING RETURNING id"
@@ -95,13 +98,15 @@ extension SQLStoreTransaction {
                 \(.bigInteger(user.rate.unitsPerHour)), \(.money(user.credit)), \(.time(user.lastBill)),
                 \(user.status.rawValue), \(.optionalText(user.statusReason)), \(.time(user.createdAt)),
                 \(.time(user.updatedAt)), \(.time(user.deletedAt)), \(.bigInteger(user.accrual.weightedStart)),
-                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)))
+                \(.bigInteger(user.accrual.residue)), \(user.accrual.count), \(.time(user.frozenAt)),
+                \(.time(user.overdrawnAt)))
             """
         }
         try await self.insertRows(
             """
             INSERT INTO users (id, name, policy_id, balance, rate, credit, last_bill, status, status_reason,
-                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at)
+                created_at, updated_at, deleted_at, open_weighted_start, open_residue, open_count, frozen_at,
+                overdrawn_at)
             """,
             rows,
             suffix: """
@@ -110,7 +115,8 @@ extension SQLStoreTransaction {
                     last_bill = excluded.last_bill, status = excluded.status, status_reason = excluded.status_reason,
                     updated_at = excluded.updated_at, deleted_at = excluded.deleted_at,
                     open_weighted_start = excluded.open_weighted_start, open_residue = excluded.open_residue,
-                    open_count = excluded.open_count, frozen_at = excluded.frozen_at
+                    open_count = excluded.open_count, frozen_at = excluded.frozen_at,
+                    overdrawn_at = excluded.overdrawn_at
                 """
         )
     }
