@@ -22,18 +22,29 @@ extension Engine {
     /// When the balance reaches −credit (`overdrawnAt`: the prediction, or the instant it did if it already has)
     /// and when the freeze falls due, `[freeze] grace_period` later; `nil` when the balance never falls.
     func freezeInstants(of user: User, from now: BillingTime) -> (overdrawnAt: BillingTime?, freezeAt: BillingTime?) {
-        guard
-            let reached = AccountMath.instant(
-                whenBalanceReaches: .zero - user.credit,
-                balance: user.balance,
-                rate: user.rate,
-                accrual: user.accrual,
-                from: now
-            )
-        else { return (nil, nil) }
-        // Already overdrawn (`reached` is `now`): since the instant recorded when it was predicted, if it came true.
-        let overdrawnAt = reached > now ? reached : min(user.overdrawnAt ?? reached, reached)
-        return (overdrawnAt, overdrawnAt.adding(seconds: self.configuration.freezeGraceSeconds))
+        let floor = Money.zero - user.credit
+        let reached = AccountMath.instant(
+            whenBalanceReaches: floor,
+            balance: user.balance,
+            rate: user.rate,
+            accrual: user.accrual,
+            from: now
+        )
+        let grace = self.configuration.freezeGraceSeconds
+        if AccountMath.isBalance(
+            atOrBelow: floor,
+            balance: user.balance,
+            rate: user.rate,
+            accrual: user.accrual,
+            at: now
+        ) {
+            // Overdrawn: since the instant recorded when it was predicted (it came true), kept whatever the rate
+            // does meanwhile, so that deleting and creating resources does not restart the grace period. With
+            // nothing billed there is nothing to freeze.
+            let overdrawnAt = min(user.overdrawnAt ?? now, now)
+            return (overdrawnAt, reached.map { _ in overdrawnAt.adding(seconds: grace) })
+        }
+        return (reached, reached?.adding(seconds: grace))
     }
 
     /// The balance below which the notify job fires: enough for `prior_notify_time` at the current rate, above

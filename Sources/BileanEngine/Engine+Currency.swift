@@ -16,12 +16,17 @@ package enum DataCurrency: Sendable, Hashable {
 extension Engine {
     /// Whether the billing data is current at `now`, from the listeners' latest reports.
     ///
-    /// A listener that never reported is unknown here (a deployment before its first listener starts); one that
-    /// stopped, crashed or lost the database keeps its last report and counts as behind once it has been silent for
-    /// `max_listener_lag` (a retired one is forgotten with `bilean-server --forget-listener NAME`).
+    /// Until a listener has reported, the data is not current when listeners are expected (`transport_url` set).
+    /// A listener writes a "behind" report as it starts and as it stops; one that crashed or lost the database
+    /// keeps its last report and counts as behind once it has been silent for `max_listener_lag` (a retired one is
+    /// forgotten with `bilean-server --forget-listener NAME`).
     func dataCurrency(at now: BillingTime, in transaction: any StoreTransaction) async throws -> DataCurrency {
         let hold = self.configuration.freezeHold
-        for status in try await transaction.listenerStatuses() {
+        let statuses = try await transaction.listenerStatuses()
+        if statuses.isEmpty && hold.expectsListeners {
+            return .behind("no notification listener has reported yet")
+        }
+        for status in statuses {
             let silent = now.microseconds - status.reportedAt.microseconds
             if silent > hold.maxListenerLagSeconds * 1_000_000 {
                 return .behind("listener \(status.listener) has not reported for \(silent / 1_000_000) s")

@@ -28,6 +28,8 @@ extension Engine {
         user.lastBill = max(user.lastBill ?? instant, instant)
         user.frozenAt = instant
         user.updatedAt = now
+        // A thaw's restarts not carried out yet must not start anything on a project frozen again.
+        pending.cancelRestarts(of: user.id)
         return (user, actions)
     }
 

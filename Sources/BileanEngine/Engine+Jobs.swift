@@ -341,9 +341,12 @@ extension Engine {
     package func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws {
         let now = self.now()
         try await self.transaction("finish cloud action") { transaction in
-            // Another scheduler may have finished it meanwhile.
+            // Another scheduler may have finished it meanwhile, or a thaw cancelled it while it ran.
             guard var current = try await transaction.cloudAction(action.id), current.attempts == action.attempts
-            else { return }
+            else {
+                try await self.restartIfThawedMeanwhile(action, outcome: outcome, now: now, in: transaction)
+                return
+            }
             var level = Event.Level.info
             var status: String
             var reason: String
@@ -401,6 +404,28 @@ extension Engine {
                 self.cloudActionEvent(current, level: level, status: status, reason: reason, at: now)
             )
         }
+    }
+
+    /// A stop that was carried out while a thaw cancelled it: with `restart_on_thaw`, the server is started again
+    /// (the thaw could not know it would be stopped).
+    private func restartIfThawedMeanwhile(
+        _ action: CloudAction,
+        outcome: CloudActionOutcome,
+        now: BillingTime,
+        in transaction: any StoreTransaction
+    ) async throws {
+        guard self.configuration.restartOnThaw, action.kind == .stop, case .completed(.done) = outcome,
+            let user = try await transaction.user(action.userID, lock: false), user.status != .freeze,
+            user.deletedAt == nil
+        else { return }
+        var restart = action
+        restart.id = self.newID()
+        restart.kind = .start
+        restart.attempts = 0
+        restart.lastError = nil
+        restart.nextAttemptAt = now
+        restart.createdAt = now
+        try await transaction.insertCloudActions([restart])
     }
 
     /// The audit event of a freeze action's attempt.

@@ -32,6 +32,15 @@ struct PendingWrites {
         self.cloudActions.removeAll { $0.userID == userID }
     }
 
+    /// Cancels a user's pending restarts (it is frozen again).
+    mutating func cancelRestarts(of userID: String) {
+        self.cancelledRestarts.insert(userID)
+        self.cloudActions.removeAll { $0.userID == userID && $0.kind == .start }
+    }
+
+    /// Users whose pending restarts are cancelled.
+    private var cancelledRestarts: Set<String> = []
+
     /// Queues a cloud action.
     mutating func append(_ action: CloudAction) {
         self.cloudActions.append(action)
@@ -119,6 +128,10 @@ struct PendingWrites {
             try await transaction.deleteCloudActions(userID: userID)
         }
         self.cancelledCloudActions = []
+        for userID in self.cancelledRestarts.sorted() {
+            try await transaction.deleteCloudActions(userID: userID, kind: .start)
+        }
+        self.cancelledRestarts = []
         for userID in self.forgottenStops.sorted() {
             try await transaction.deleteStoppedResources(userID: userID)
         }

@@ -50,10 +50,42 @@ extension OpenStackCloud {
         case 404:
             return .alreadyGone
         case 409:
+            // Already in the target state (nothing to undo at a thaw), or busy (resizing, rebooting…): then the
+            // action is retried, or the freeze would not hold.
             let message = CloudActionError.serviceMessage(in: answer.body).map { ": \($0)" } ?? ""
-            return .unchanged("server could not be \(verb) in its current state (409)\(message)")
+            let status = try await self.serverStatus(id, logger: logger)
+            if status == nil { return .alreadyGone }
+            if status == (action == "os-stop" ? "SHUTOFF" : "ACTIVE") {
+                return .unchanged("server already \(verb) (409)\(message)")
+            }
+            throw CloudActionError(
+                retryable: true,
+                "Nova cannot \(action) the server while it is \(status ?? "?") (409)\(message)"
+            )
         default:
             throw CloudActionError.http(status: answer.status, body: answer.body, service: "Nova", operation: action)
+        }
+    }
+
+    /// `GET /servers/{id}`: the server's `status` (`ACTIVE`, `SHUTOFF`, …), or `nil` when it is gone.
+    private func serverStatus(_ id: String, logger: Logger) async throws(CloudActionError) -> String? {
+        let operation = "the server's status"
+        let answer = try await self.send(
+            .GET,
+            to: .nova,
+            path: ["servers", id],
+            body: nil,
+            operation: operation,
+            logger: logger
+        )
+        switch answer.status {
+        case 200..<300:
+            let status = (try? JSONValue(jsonText: String(buffer: answer.body)))?["server"]?["status"]?.stringValue
+            return status ?? "UNKNOWN"
+        case 404:
+            return nil
+        default:
+            throw CloudActionError.http(status: answer.status, body: answer.body, service: "Nova", operation: operation)
         }
     }
 }

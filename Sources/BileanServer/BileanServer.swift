@@ -417,6 +417,7 @@ package enum BileanServer {
         engine.restartOnThaw = configuration.freezeRestartOnThaw
         engine.freezeGraceSeconds = Int64(configuration.freezeGracePeriod)
         engine.freezeHold = configuration.freezeHold
+        engine.freezeHold.expectsListeners = configuration.transportURL != nil
         engine.cloudActionMaxAttempts = configuration.freezeMaxAttempts
         engine.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)
         return engine

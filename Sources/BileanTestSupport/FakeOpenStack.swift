@@ -14,7 +14,8 @@ import Synchronization
 ///   `block-storage` (`/volume/v3/<projectID>`), `image` (`/image`) and `network` (`/networking`), the last two
 ///   unversioned as DevStack registers them, with the `public`, `internal` and `admin` interfaces in `RegionOne`.
 /// - Nova: `POST /compute/v2.1/servers/{id}/action` with `os-stop` (202, or 409 when already `SHUTOFF`) or
-///   `os-start` (202, or 409 when already `ACTIVE`), and `DELETE /compute/v2.1/servers/{id}` (204).
+///   `os-start` (202, or 409 when already `ACTIVE`), `GET /compute/v2.1/servers/{id}` (its `status`; a server
+///   set to another state, e.g. `RESIZE`, answers 409 to both actions) and `DELETE /compute/v2.1/servers/{id}` (204).
 /// - Cinder: `DELETE /volume/v3/{project}/volumes/{id}` and `DELETE /volume/v3/{project}/snapshots/{id}` (202).
 /// - Glance: `DELETE /image/v2/images/{id}` (204, or 403 for a protected image, with WebOb's JSON error
 ///   `{"message", "code", "title"}`).
@@ -536,6 +537,14 @@ private struct FakeOpenStackState {
             method == "DELETE"
         {
             return self.deleteServer(segments[3])
+        }
+        if segments.count == 4, segments[0] == "compute", segments[1] == "v2.1", segments[2] == "servers",
+            method == "GET"
+        {
+            guard let state = self.servers[segments[3]] else {
+                return Self.fault(404, message: "Instance \(segments[3]) could not be found.")
+            }
+            return FakeAnswer(status: 200, json: Self.json(["server": ["id": segments[3], "status": state]]))
         }
         if segments.count == 5, segments[0] == "volume", segments[1] == "v3", segments[3] == "volumes",
             method == "DELETE"

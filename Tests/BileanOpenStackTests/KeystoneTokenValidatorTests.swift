@@ -15,7 +15,8 @@ struct KeystoneTokenValidatorTests {
         _ body: (FakeOpenStack, KeystoneTokenValidator) async throws -> Void
     ) async throws {
         let fake = try await FakeOpenStack.start()
-        let client = KeystoneHTTPClient.make(connectTimeout: 2, caFile: nil, insecure: false)
+        // Generous: on a loaded CI machine the fake may take a while to accept (a timeout here is no behaviour).
+        let client = KeystoneHTTPClient.make(connectTimeout: 10, caFile: nil, insecure: false)
         let session = KeystoneSession(
             credentials: OpenStackCredentials(
                 authURL: fake.authURL,

@@ -71,7 +71,7 @@ extension OpenStackCloudTests {
                 Issue.record("expected unchanged, got \(result)")
                 return
             }
-            #expect(text.hasPrefix("server could not be started in its current state (409): "))
+            #expect(text.hasPrefix("server already started (409): "))
             #expect(text.contains("vm_state active"))
             #expect(fake.serverState("vm-1") == "ACTIVE")
         }

@@ -33,10 +33,26 @@ struct OpenStackCloudTests {
                 Issue.record("expected unchanged, got \(result)")
                 return
             }
-            #expect(text.hasPrefix("server could not be stopped in its current state (409): "))
+            #expect(text.hasPrefix("server already stopped (409): "))
             #expect(text.contains("vm_state stopped"))
             #expect(fake.serverState("vm-1") == "SHUTOFF")
-            #expect(fake.requests.last?.status == 409)
+            // The 409, then the status that tells "already stopped" from "busy".
+            #expect(fake.requests.suffix(2).map(\.status) == [409, 200])
+            #expect(fake.requests.last?.method == "GET")
+        }
+    }
+
+    @Test func aServerBusyWithAnotherTaskIsRetried() async throws {
+        try await Self.withFake { fake, cloud in
+            fake.addServer("vm-1", state: "RESIZE")
+            do throws(CloudActionError) {
+                _ = try await cloud.perform(Self.action(.server, "vm-1", .stop))
+                Issue.record("a busy server counted as stopped")
+            } catch {
+                #expect(error.isRetryable)
+                #expect(error.message.contains("RESIZE"))
+            }
+            #expect(fake.serverState("vm-1") == "RESIZE")
         }
     }
 

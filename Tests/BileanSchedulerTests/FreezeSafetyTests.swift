@@ -331,4 +331,100 @@ struct FreezeSafetyTests {
             #expect(try await h.engine.listenerStatuses().statuses[0].caughtUpSince == H.at(5))
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func withListenersExpectedNoReportMeansNotCurrent(_ database: TestDatabase) async throws {
+        let configure: (inout Engine.Configuration) -> Void = {
+            $0.freezeAction = .stop
+            $0.freezeHold.expectsListeners = true
+        }
+        try await H.with(database, configure: configure) { h in
+            try await h.prices()
+            try await h.recharge("p1", "10")
+            try await h.event(.create, "vm1", at: 0)
+            // After an upgrade (or with the listener down): no report yet, so the freeze waits.
+            #expect(try await h.pass(at: 11).held == 1)
+            try await Self.report(h, depth: 0, at: 12)
+            #expect(try await h.pass(at: 18).fired >= 1)
+            #expect(try await h.engine.user("p1").status == .freeze)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func deletingAndCreatingResourcesDoesNotRestartTheGracePeriod(_ database: TestDatabase) async throws {
+        let configure: (inout Engine.Configuration) -> Void = {
+            $0.freezeAction = .stop
+            $0.freezeGraceSeconds = 30
+        }
+        try await H.with(database, configure: configure) { h in
+            try await h.prices()
+            try await h.recharge("p1", "10")
+            try await h.event(.create, "vm1", at: 0)
+            #expect(try await h.runAt(.freeze) == H.at(40))
+            // Overdrawn since 10: nothing billed for a moment, then a new server.
+            h.clock.set(H.at(20))
+            try await h.event(.delete, "vm1", at: 20)
+            #expect(try await h.runAt(.freeze) == nil)
+            h.clock.set(H.at(25))
+            try await h.event(.create, "vm2", at: 25)
+            #expect(try await h.runAt(.freeze) == H.at(40))
+            try await h.pass(at: 40)
+            #expect(try await h.engine.user("p1").status == .freeze)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aFreezeAgainCancelsTheThawsRestartsAndRestartsAreNotHeld(_ database: TestDatabase) async throws {
+        let configure: (inout Engine.Configuration) -> Void = {
+            $0.freezeAction = .stop
+            $0.restartOnThaw = true
+        }
+        try await H.with(database, configure: configure) { h in
+            try await h.prices()
+            try await h.recharge("p1", "10")
+            try await h.event(.create, "vm1", at: 0)
+            try await h.pass(at: 11)
+            for action in try await h.engine.claimCloudActions(limit: 10) {
+                try await h.engine.finishCloudAction(action, outcome: .completed(.done("server stopped")))
+            }
+            h.clock.set(H.at(20))
+            try await h.recharge("p1", "5")
+            #expect(try await Self.actions(h).map(\.kind) == [.start])
+            // Frozen again before the restart ran: the restart is cancelled.
+            try await h.pass(at: 40)
+            #expect(try await h.engine.user("p1").status == .freeze)
+            #expect(try await Self.actions(h).map(\.kind) == [.stop])
+            for action in try await h.engine.claimCloudActions(limit: 10) {
+                try await h.engine.finishCloudAction(action, outcome: .completed(.done("server stopped")))
+            }
+            // A thaw while a listener is behind: the restart goes at once (it is no freeze action).
+            try await Self.report(h, depth: 99_999, at: 50)
+            try await h.recharge("p1", "1000")
+            #expect(try await h.engine.claimCloudActions(limit: 10).map(\.kind) == [.start])
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aStopCarriedOutWhileAThawCancelledItIsUndone(_ database: TestDatabase) async throws {
+        let configure: (inout Engine.Configuration) -> Void = {
+            $0.freezeAction = .stop
+            $0.restartOnThaw = true
+        }
+        try await H.with(database, configure: configure) { h in
+            try await h.prices()
+            try await h.recharge("p1", "10")
+            try await h.event(.create, "vm1", at: 0)
+            try await h.pass(at: 11)
+            let inFlight = try await h.engine.claimCloudActions(limit: 10)
+            #expect(inFlight.map(\.kind) == [.stop])
+            // The thaw comes while the runner is stopping the server: it cancels the action it cannot stop.
+            h.clock.set(H.at(12))
+            try await h.recharge("p1", "1000")
+            #expect(try await Self.actions(h).isEmpty)
+            for action in inFlight {
+                try await h.engine.finishCloudAction(action, outcome: .completed(.done("server stopped")))
+            }
+            #expect(try await Self.actions(h).map { "\($0.resourceID):\($0.kind.rawValue)" } == ["vm1:start"])
+        }
+    }
 }

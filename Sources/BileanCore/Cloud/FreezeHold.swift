@@ -13,6 +13,9 @@ package struct FreezeHold: Sendable, Hashable {
     /// `[freeze] max_hold`, seconds: after this long, a held freeze sets FREEZE and may stop resources; a deletion
     /// still waits for current data.
     package var maxHoldSeconds: Int64 = 3600
+    /// Whether notifications are billed by listeners at all (`[DEFAULT] transport_url` is set): then, until one
+    /// has reported, the data is not known to be current (after an upgrade, or with the listener down).
+    package var expectsListeners = false
 
     /// The defaults.
     package init() {}

@@ -25,6 +25,25 @@ package final class ListenerLag: Sendable {
     private let state = Mutex(State())
     /// The listener's name in the reports.
     package let listener: String
+    /// Reads the broker's ready count (set once the consumer exists).
+    private let probe = Mutex<(@Sendable () async -> UInt32?)?>(nil)
+
+    /// Sets how the broker's ready count is read when a report is made.
+    package func probing(with probe: @escaping @Sendable () async -> UInt32?) {
+        self.probe.withLock { $0 = probe }
+    }
+
+    /// A report that the listener is behind whatever it holds: it is starting (nothing known yet) or stopping
+    /// (nothing drains the queue any more).
+    package var behind: ListenerReport {
+        ListenerReport(listener: self.listener, queueDepth: Int64.max, oldestHeldSeconds: 0)
+    }
+
+    /// Probes the broker's ready count, then makes the report (``report(excluding:at:)``).
+    package func probedReport(excluding committing: Int?) async -> ListenerReport {
+        if let probe = self.probe.withLock({ $0 }) { self.probed(ready: await probe()) }
+        return self.report(excluding: committing, at: BillingTime(date: Date()))
+    }
 
     /// Creates a tracker.
     package init(listener: String) {

@@ -77,6 +77,9 @@ package struct NotificationListener: Service {
                 "broker": "\(self.configuration.connection.url.hosts.map { "\($0.host):\($0.port)" })",
             ]
         )
+        self.lag.probing { await consumer.readyMessageCount() }
+        // Until its first batch or heartbeat, nothing is known: a freeze waits (after an upgrade, a restart).
+        await self.recordBehind()
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withTaskGroup(of: Void.self) { group in
@@ -94,6 +97,8 @@ package struct NotificationListener: Service {
             // finishes first; its ack then fails and the broker delivers it again, which bills nothing twice.
             Task { await consumer.close() }
         }
+        // Nothing drains the queue now: freezes wait until a listener reports again.
+        await self.recordBehind()
         let figures = self.statistics.snapshot
         self.logger.info(
             "notification listener stopped",
@@ -108,14 +113,25 @@ package struct NotificationListener: Service {
         )
     }
 
+    /// Records that this listener is behind (starting or stopping); a failure is only logged.
+    func recordBehind() async {
+        do {
+            try await self.engine.reportListener(self.lag.behind)
+        } catch {
+            self.logger.warning(
+                "cannot record the listener's lag report",
+                metadata: ["error": "\(String(reflecting: error))"]
+            )
+        }
+    }
+
     /// Reports the lag when no batch did for a while: a freeze waits while a listener is silent.
     func reportWhileIdle(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
         let interval = self.configuration.reportInterval
         while !stopping.isRequested && !Task.isCancelled {
             try? await Task.sleep(for: min(interval, .seconds(1)))
             guard !stopping.isRequested, !Task.isCancelled, self.lag.isReportDue(every: interval) else { continue }
-            self.lag.probed(ready: await consumer.readyMessageCount())
-            let report = self.lag.report(excluding: nil, at: BillingTime(date: Date()))
+            let report = await self.lag.probedReport(excluding: nil)
             do {
                 try await self.engine.reportListener(report)
             } catch {
@@ -150,7 +166,6 @@ package struct NotificationListener: Service {
                     buffered: iterator.bufferedCount,
                     at: BillingTime(date: Date())
                 )
-                self.lag.probed(ready: await consumer.readyMessageCount())
                 if let previous = committing, try await !previous.value { break }
                 committing = Task { try await self.finish(batch, stopping: stopping) }
             }
@@ -206,9 +221,7 @@ package struct NotificationListener: Service {
         var report = IngestReport()
         if batch.items.isEmpty, self.lag.isReportDue(every: .milliseconds(250)) {
             // Nothing to bill, but the lag still counts: a burst of notifications Bilean ignores is a backlog too.
-            try? await self.engine.reportListener(
-                self.lag.report(excluding: batch.lagID, at: BillingTime(date: Date()))
-            )
+            try? await self.engine.reportListener(await self.lag.probedReport(excluding: batch.lagID))
         }
         if !batch.items.isEmpty {
             guard let committed = try await self.commit(batch.items, lagID: batch.lagID, stopping: stopping) else {
@@ -334,7 +347,7 @@ package struct NotificationListener: Service {
         while !stopping.isRequested {
             do {
                 // The lag recorded with the batch: what still waits once it commits.
-                batch.report = self.lag.report(excluding: lagID, at: BillingTime(date: Date()))
+                batch.report = await self.lag.probedReport(excluding: lagID)
                 let report = try await self.engine.ingest(batch)
                 self.statistics.update { $0.commits += 1 }
                 return report

@@ -190,6 +190,8 @@ package protocol StoreTransaction: Sendable {
     ) async throws -> [CloudAction]
     /// Cancels a user's pending freeze actions (a thaw).
     func deleteCloudActions(userID: String) async throws
+    /// Cancels a user's pending actions of one kind (a new freeze cancels the thaw's restarts).
+    func deleteCloudActions(userID: String, kind: CloudAction.Kind) async throws
     /// The freeze actions still pending for a user.
     func cloudActions(userID: String) async throws -> [CloudAction]
     /// A pending freeze action, locked.

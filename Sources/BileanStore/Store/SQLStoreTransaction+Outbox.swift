@@ -79,14 +79,16 @@ extension SQLStoreTransaction {
         dataCurrent: Bool,
         stopsCreatedBy: BillingTime
     ) async throws -> [CloudAction] {
-        // Due actions of users still frozen (or a thawed user's restarts), pushed past the lease so that no other
-        // runner takes them meanwhile; the returned rows keep their due time (the lease is not an attempt). While
-        // the billing data is not current, only stops and starts whose freeze waited max_hold may go.
+        // Due freeze actions of users still frozen, and restarts of users no longer frozen, pushed past the lease
+        // so that no other runner takes them meanwhile; the returned rows keep their due time (the lease is not an
+        // attempt). While the billing data is not current, only restarts and the stops whose freeze waited
+        // max_hold may go.
+        let frozen: SQLStatement = "SELECT id FROM users WHERE status = \(UserStatus.freeze.rawValue)"
         var held: SQLStatement = ""
         if !dataCurrent {
             held = """
-                 AND kind IN (\(CloudAction.Kind.stop.rawValue), \(CloudAction.Kind.start.rawValue))
-                    AND created_at <= \(.time(stopsCreatedBy))
+                 AND (kind = \(CloudAction.Kind.start.rawValue)
+                    OR (kind = \(CloudAction.Kind.stop.rawValue) AND created_at <= \(.time(stopsCreatedBy))))
                 """
         }
         let rows = try await self.query(
@@ -95,13 +97,17 @@ extension SQLStoreTransaction {
             WHERE id IN (
                 SELECT id FROM cloud_actions
                 WHERE next_attempt_at <= \(.time(time))\(held)
-                    AND (kind = \(CloudAction.Kind.start.rawValue)
-                        OR user_id IN (SELECT id FROM users WHERE status = \(UserStatus.freeze.rawValue)))
+                    AND ((kind = \(CloudAction.Kind.start.rawValue) AND user_id NOT IN (\(frozen)))
+                        OR (kind <> \(CloudAction.Kind.start.rawValue) AND user_id IN (\(frozen))))
                 ORDER BY next_attempt_at, id LIMIT \(limit)\(unsafeRaw: self.dialect.forUpdateSkipLocked))
             RETURNING \(unsafeRaw: Self.cloudActionColumns)
             """
         )
         return try rows.map(Self.decodeCloudAction).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    func deleteCloudActions(userID: String, kind: CloudAction.Kind) async throws {
+        try await self.query("DELETE FROM cloud_actions WHERE user_id = \(userID) AND kind = \(kind.rawValue)")
     }
 
     func deleteCloudActions(userID: String) async throws {
@@ -186,6 +192,7 @@ extension SQLStoreTransaction {
 
     func recordListenerReport(_ report: ListenerReport, at time: BillingTime, withinLimits: Bool) async throws {
         let since: BillingTime? = withinLimits ? time : nil
+        // A report older than the one recorded (an idle heartbeat that waited for a batch's lock) changes nothing.
         try await self.query(
             """
             INSERT INTO listener_status (listener, reported_at, queue_depth, oldest_held, caught_up_since)
@@ -195,6 +202,7 @@ extension SQLStoreTransaction {
                 queue_depth = excluded.queue_depth, oldest_held = excluded.oldest_held,
                 caught_up_since = CASE WHEN excluded.caught_up_since IS NULL THEN NULL
                     ELSE COALESCE(listener_status.caught_up_since, excluded.caught_up_since) END
+            WHERE excluded.reported_at >= listener_status.reported_at
             """
         )
     }
