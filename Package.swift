@@ -83,16 +83,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The oslo.messaging notification envelope (shared by the listener, billing.notify and later RPC) and the
-        // publisher of Bilean's own notifications.
+        // The oslo.messaging envelope (written and parsed: notifications and RPC), the publisher of Bilean's own
+        // notifications, and RPC on oslo's rabbit wire (client, and server Service).
         .target(
             name: "BileanMessaging",
             dependencies: [
                 "BileanCore",
                 "AMQP",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The engine over oslo.messaging RPC: its namespaces served (IngestEndpoint, JobsEndpoint) and called
+        // (RPCIngestService, RPCJobsService), with the exact JSON of every argument and result.
+        .target(
+            name: "BileanRPC",
+            dependencies: ["BileanCore", "BileanMessaging"],
             swiftSettings: swiftSettings
         ),
         // The OpenStack APIs Bilean calls: Keystone v3 (service credentials, token validation, projects), Nova and
@@ -157,6 +166,7 @@ let package = Package(
         .target(
             name: "BileanServer",
             dependencies: [
+                "BileanRPC",
                 "BileanCore",
                 "BileanStore",
                 "BileanEngine",
@@ -235,6 +245,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BileanRPCTests",
+            dependencies: ["BileanRPC", "BileanEngine", "BileanMessaging", "BileanCore", "BileanTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BileanCoreTests",
             dependencies: ["BileanCore"],
             swiftSettings: swiftSettings
@@ -305,6 +320,21 @@ let package = Package(
                 "BileanCore", "BileanOpenStack", "BileanTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The oslo envelope and RPC: wire units, Swift client and server on RabbitMQ, interop with oslo.messaging.
+        .testTarget(
+            name: "BileanMessagingTests",
+            dependencies: [
+                "BileanMessaging",
+                "BileanCore",
+                "AMQP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ package enum APIRouter {
     /// - Returns: The router.
     /// - Throws: ``APIError`` when `keystone` authentication has no token validator.
     package static func make(
-        engine: any BillingEngine,
+        engine: any AccountsService,
         configuration: APIConfiguration = APIConfiguration(),
         tokenValidator: (any TokenValidator)? = nil
     ) throws -> Router<APIRequestContext> {

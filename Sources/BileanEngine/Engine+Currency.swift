@@ -47,6 +47,11 @@ extension Engine {
         return .current
     }
 
+    /// A cheap read: whether the database answers.
+    package func probe() async throws {
+        try await self.transaction("probe") { transaction in _ = try await transaction.listenerStatuses() }
+    }
+
     /// Records a listener's report on its own (an idle listener's heartbeat).
     package func reportListener(_ report: ListenerReport) async throws {
         let now = self.now()

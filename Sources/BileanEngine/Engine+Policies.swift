@@ -3,17 +3,26 @@ import BileanStore
 import Logging
 
 extension Engine {
-    package func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy {
+    package func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue, id: String?) async throws -> Policy
+    {
+        if let id { try Self.checkID(id, field: "id") }
         try Self.checkName(name)
         try Self.checkMetadata(metadata)
         let now = self.now()
         return try await self.transaction("create policy") { transaction in
             try await transaction.lockConfiguration()
+            if let id, let done = try await transaction.policy(id, includeDeleted: true) {
+                // The same call again (a request redelivered after an engine died): created once.
+                guard done.name == name, done.deletedAt == nil else {
+                    throw BileanError.conflict("Policy \(id) exists")
+                }
+                return done
+            }
             let rules = try await self.ruleRefs(ruleIDs, adding: [], in: transaction)
             // The first policy becomes the default, so that a new deployment bills at once.
             let isDefault = try await transaction.defaultPolicy() == nil
             let policy = Policy(
-                id: self.newID(),
+                id: id ?? self.newID(),
                 name: name,
                 rules: rules,
                 isDefault: isDefault,

@@ -3,13 +3,14 @@ import BileanStore
 import Logging
 
 extension Engine {
-    package func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule {
+    package func createRule(name: String, spec: JSONValue, metadata: JSONValue, id: String?) async throws -> Rule {
+        if let id { try Self.checkID(id, field: "id") }
         try Self.checkName(name)
         try Self.checkMetadata(metadata)
         let (parsed, _) = try self.plugins.validate(spec: spec)
         let now = self.now()
         let rule = Rule(
-            id: self.newID(),
+            id: id ?? self.newID(),
             name: name,
             type: parsed.ruleType,
             resourceType: parsed.resourceType,
@@ -18,6 +19,13 @@ extension Engine {
             createdAt: now
         )
         return try await self.transaction("create rule") { transaction in
+            if id != nil, let done = try await transaction.rule(rule.id, includeDeleted: true) {
+                // The same call again (a request redelivered after an engine died): created once.
+                guard done.name == rule.name, done.deletedAt == nil else {
+                    throw BileanError.conflict("Rule \(rule.id) exists")
+                }
+                return done
+            }
             try await transaction.insertRule(rule)
             try await transaction.insertEvent(self.ruleEvent(rule, action: "create", at: now))
             return rule

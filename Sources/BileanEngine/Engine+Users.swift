@@ -118,7 +118,14 @@ extension Engine {
         return true
     }
 
-    package func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
+    package func recharge(
+        userID: String,
+        value: Money,
+        kind: Recharge.Kind,
+        metadata: JSONValue,
+        id: String?
+    ) async throws -> User {
+        if let id { try Self.checkID(id, field: "id") }
         guard value.isPositive else {
             throw BileanError.invalid("value", "The recharge value must be greater than 0")
         }
@@ -133,10 +140,25 @@ extension Engine {
             // so that money is never refused; a deleted one stays deleted.
             var user = try await self.lockOrCreateUser(userID, now: now, in: transaction)
             guard user.deletedAt == nil else { throw BileanError.notFound("User", userID) }
+            if let id, let done = try await transaction.recharge(id) {
+                // The same call again (a request redelivered after an engine died): credited once.
+                guard done.userID == userID, done.value == value else {
+                    throw BileanError.conflict("Recharge \(id) was made with other values")
+                }
+                let resources = try await transaction.liveResources(userID: userID)
+                return self.presented(user, resources: resources, at: now)
+            }
             user.balance += value
             user.updatedAt = now
             try await transaction.insertRecharge(
-                Recharge(id: self.newID(), userID: userID, kind: kind, value: value, timestamp: now, metadata: metadata)
+                Recharge(
+                    id: id ?? self.newID(),
+                    userID: userID,
+                    kind: kind,
+                    value: value,
+                    timestamp: now,
+                    metadata: metadata
+                )
             )
             var pending = PendingWrites()
             // If the money covers an overdraft, the refresh thaws the account: billing resumes from now.

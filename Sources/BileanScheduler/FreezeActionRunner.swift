@@ -5,14 +5,14 @@ package import ServiceLifecycle
 /// Carries out the freeze actions (`[freeze] action = stop | delete`) through the cloud's APIs, each recorded as an
 /// event; a failed attempt is retried with exponential backoff until `[freeze] max_attempts`.
 package final class FreezeActionRunner: Service {
-    private let engine: any BillingEngine
+    private let engine: any JobsService
     private let executor: any CloudActionExecutor
     private let configuration: SchedulerConfiguration
     private let logger: Logger
 
     /// Creates the runner.
     package init(
-        engine: any BillingEngine,
+        engine: any JobsService,
         executor: any CloudActionExecutor,
         configuration: SchedulerConfiguration,
         logger: Logger

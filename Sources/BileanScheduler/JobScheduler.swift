@@ -10,7 +10,7 @@ package import ServiceLifecycle
 /// runs) and commits its effect together with its rescheduling, so a job fired late, fired again after a crash, or
 /// fired by two schedulers has its effect once.
 package final class JobScheduler: Service {
-    private let engine: any BillingEngine
+    private let engine: any JobsService
     private let configuration: SchedulerConfiguration
     private let now: @Sendable () -> BillingTime
     private let logger: Logger
@@ -41,7 +41,7 @@ package final class JobScheduler: Service {
     ///   - now: The clock (injectable: tests drive ``runPass()`` by hand).
     ///   - logger: The logger.
     package init(
-        engine: any BillingEngine,
+        engine: any JobsService,
         configuration: SchedulerConfiguration,
         now: @escaping @Sendable () -> BillingTime,
         logger: Logger

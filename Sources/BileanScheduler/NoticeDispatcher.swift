@@ -7,14 +7,14 @@ package import ServiceLifecycle
 /// the broker) and then deleted. Delivery is at least once: a crash between the confirmation and the deletion sends
 /// the notice again, with the same message id.
 package final class NoticeDispatcher: Service {
-    private let engine: any BillingEngine
+    private let engine: any JobsService
     private let sender: any BillingNoticeSender
     private let configuration: SchedulerConfiguration
     private let logger: Logger
 
     /// Creates the dispatcher.
     package init(
-        engine: any BillingEngine,
+        engine: any JobsService,
         sender: any BillingNoticeSender,
         configuration: SchedulerConfiguration,
         logger: Logger

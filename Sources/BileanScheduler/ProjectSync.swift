@@ -28,7 +28,7 @@ package final class ProjectSync: Service {
         package init() {}
     }
 
-    private let engine: any BillingEngine
+    private let engine: any AccountsService
     private let directory: any ProjectDirectory
     private let interval: Duration
     private let logger: Logger
@@ -39,7 +39,7 @@ package final class ProjectSync: Service {
     ///   - directory: Keystone's projects.
     ///   - interval: The time between two passes.
     ///   - logger: The logger.
-    package init(engine: any BillingEngine, directory: any ProjectDirectory, interval: Duration, logger: Logger) {
+    package init(engine: any AccountsService, directory: any ProjectDirectory, interval: Duration, logger: Logger) {
         self.engine = engine
         self.directory = directory
         self.interval = interval

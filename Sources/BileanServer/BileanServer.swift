@@ -6,6 +6,7 @@ package import BileanEngine
 package import BileanMessaging
 package import BileanNotification
 package import BileanOpenStack
+import BileanRPC
 package import BileanScheduler
 import BileanStore
 import Foundation
@@ -16,13 +17,6 @@ import UnixSignals
 
 /// Wires the components of each role and runs them.
 package enum BileanServer {
-    /// A role that this build cannot run.
-    package struct RoleUnavailable: Error, CustomStringConvertible {
-        /// The role.
-        package var role: ServerRole
-        package var description: String { "bilean-server \(self.role.rawValue): \(self.role.unavailableReason ?? "")" }
-    }
-
     /// A configuration that cannot start: the definitions file, the transport URL.
     package struct StartupError: Error, CustomStringConvertible {
         /// What is wrong, with the file and line when there is one.
@@ -44,9 +38,8 @@ package enum BileanServer {
     ///   - role: What to run.
     ///   - configuration: bilean.conf.
     ///   - logger: The background logger.
-    /// - Throws: ``RoleUnavailable``, a database error at start, or what a service failed with.
+    /// - Throws: ``StartupError``, a database error at start, or what a service failed with.
     package static func run(role: ServerRole, configuration: BileanConfiguration, logger: Logger) async throws {
-        guard role.unavailableReason == nil else { throw RoleUnavailable(role: role) }
         for warning in configuration.warnings { logger.warning("\(warning)") }
         var configuration = configuration
         configuration.api = try Self.apiConfiguration(role: role, configuration: configuration)
@@ -59,11 +52,12 @@ package enum BileanServer {
         let listener = try Self.listenerSetup(role: role, configuration: configuration, logger: logger)
         let scheduler = try Self.schedulerSetup(role: role, configuration: configuration, logger: logger)
         let keystone = try Self.keystoneSetup(role: role, configuration: configuration)
+        let remoteEngine = configuration.engineMode == .rpc && role != .all && role != .engine
         logger.info(
             "starting bilean-server",
             metadata: [
                 "role": "\(role.rawValue)",
-                "database": "\(configuration.database.redacted)",
+                "database": "\(remoteEngine ? "none (the engine over RPC)" : configuration.database.redacted)",
                 "auth_strategy": "\(configuration.api.authStrategy.rawValue)",
             ]
         )
@@ -88,34 +82,71 @@ package enum BileanServer {
         if let session, let httpClient {
             directory = KeystoneProjects(session: session, httpClient: httpClient)
         }
+        let rpc = try Self.rpcSetup(role: role, configuration: configuration)
         do {
-            try await Self.withEngine(configuration: configuration, logger: logger) { engine in
-                let services = try Self.buildServices(
-                    role: role,
-                    configuration: configuration,
-                    engine: engine,
-                    listener: listener,
-                    scheduler: scheduler,
-                    tokenValidator: validator,
-                    projectDirectory: directory,
+            if let rpc, role != .engine {
+                // The engine runs elsewhere: no database here, every call goes over RPC.
+                let client = OsloRPCClient(
+                    connection: AMQPConnectionConfiguration(url: rpc.url, connectionName: "bilean-\(role.rawValue)"),
+                    exchange: configuration.controlExchange,
+                    topic: Self.engineTopic,
+                    defaultTimeout: .seconds(configuration.rpcResponseTimeout),
                     logger: logger
                 )
-                var groupConfiguration = ServiceGroupConfiguration(
-                    services: services.map {
-                        .init(
-                            service: $0,
-                            successTerminationBehavior: .gracefullyShutdownGroup,
-                            failureTerminationBehavior: .gracefullyShutdownGroup
+                let engines = Engines(
+                    accounts: RPCAccountsService(client: client),
+                    ingest: RPCIngestService(client: client),
+                    jobs: RPCJobsService(client: client)
+                )
+                do {
+                    try await Self.runGroup(
+                        try Self.buildServices(
+                            role: role,
+                            configuration: configuration,
+                            engines: engines,
+                            listener: listener,
+                            scheduler: scheduler,
+                            tokenValidator: validator,
+                            projectDirectory: directory,
+                            logger: logger
+                        ),
+                        logger: logger
+                    )
+                } catch {
+                    await client.close()
+                    throw error
+                }
+                await client.close()
+            } else {
+                try await Self.withEngine(configuration: configuration, logger: logger) { engine in
+                    var services = try Self.buildServices(
+                        role: role,
+                        configuration: configuration,
+                        engines: Engines(engine),
+                        listener: listener,
+                        scheduler: scheduler,
+                        tokenValidator: validator,
+                        projectDirectory: directory,
+                        logger: logger
+                    )
+                    if let rpc, role == .engine {
+                        services.append(
+                            OsloRPCServer(
+                                connection: AMQPConnectionConfiguration(url: rpc.url, connectionName: "bilean-engine"),
+                                exchange: configuration.controlExchange,
+                                topic: Self.engineTopic,
+                                host: configuration.host,
+                                endpoints: [
+                                    AccountsEndpoint(service: engine), IngestEndpoint(service: engine),
+                                    JobsEndpoint(service: engine),
+                                ],
+                                concurrency: Self.engineConcurrency,
+                                logger: logger
+                            )
                         )
-                    },
-                    gracefulShutdownSignals: [.sigterm, .sigint],
-                    logger: logger
-                )
-                // Requests in flight get this long to finish after SIGTERM; a client that stalls mid-request does
-                // not keep the server up for longer.
-                groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
-                let group = ServiceGroup(configuration: groupConfiguration)
-                try await group.run()
+                    }
+                    try await Self.runGroup(services, logger: logger)
+                }
             }
         } catch {
             await Self.shutdown(httpClient, logger: logger)
@@ -123,6 +154,83 @@ package enum BileanServer {
         }
         await Self.shutdown(httpClient, logger: logger)
         logger.info("bilean-server stopped")
+    }
+
+    /// The RPC topic the engines serve (oslo's `topic`, on the `control_exchange`).
+    package static let engineTopic = "bilean-engine"
+    /// How many RPC requests one engine handles at once (its prefetch): each is one database transaction.
+    static let engineConcurrency = 16
+
+    /// Runs services until SIGTERM or SIGINT, each stop or failure shutting the others down gracefully.
+    static func runGroup(_ services: [any Service], logger: Logger) async throws {
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services.map {
+                .init(
+                    service: $0,
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup
+                )
+            },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        // Requests in flight get this long to finish after SIGTERM; a client that stalls mid-request does not keep
+        // the server up for longer.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(Self.gracefulShutdownSeconds)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    /// The engine's parts each role calls: one in-process engine, or its namespaces over RPC.
+    package struct Engines: Sendable {
+        /// The API's operations (`accounts`).
+        package var accounts: any AccountsService
+        /// The listener's (`ingest`).
+        package var ingest: any IngestService
+        /// The scheduler's (`jobs`).
+        package var jobs: any JobsService
+
+        /// Parts from their implementations.
+        package init(accounts: any AccountsService, ingest: any IngestService, jobs: any JobsService) {
+            self.accounts = accounts
+            self.ingest = ingest
+            self.jobs = jobs
+        }
+
+        /// Every part from one in-process engine.
+        package init(_ engine: any BillingEngine) {
+            self.init(accounts: engine, ingest: engine, jobs: engine)
+        }
+    }
+
+    /// Where the RPC goes, when the role serves it (`engine`) or calls it (`[DEFAULT] engine = rpc`).
+    package struct RPCSetup: Sendable {
+        /// The broker.
+        package var url: AMQPURL
+    }
+
+    /// Checks the RPC settings of a role.
+    /// - Returns: The setup, or `nil` when the role neither serves nor calls the engine over RPC.
+    /// - Throws: ``StartupError`` without `transport_url`, or with a bad one.
+    package static func rpcSetup(
+        role: ServerRole,
+        configuration: BileanConfiguration
+    ) throws(StartupError)
+        -> RPCSetup?
+    {
+        let remote = configuration.engineMode == .rpc && role != .all && role != .engine
+        guard role == .engine || remote else { return nil }
+        guard let transportURL = configuration.transportURL else {
+            throw StartupError(
+                description: role == .engine
+                    ? "bilean-server engine: [DEFAULT] transport_url is not set (the engine serves RPC on it)"
+                    : "[DEFAULT] engine = rpc needs [DEFAULT] transport_url (the engines are reached through it)"
+            )
+        }
+        do {
+            return RPCSetup(url: try AMQPURL(transportURL))
+        } catch {
+            throw StartupError(description: "[DEFAULT] transport_url: \(error.message)")
+        }
     }
 
     /// The services of a role, dependencies first (a `ServiceGroup` shuts them down in reverse order).
@@ -140,7 +248,7 @@ package enum BileanServer {
     package static func buildServices(
         role: ServerRole,
         configuration: BileanConfiguration,
-        engine: any BillingEngine,
+        engines: Engines,
         listener: ListenerSetup? = nil,
         scheduler: SchedulerSetup? = nil,
         tokenValidator: (any TokenValidator)? = nil,
@@ -149,12 +257,12 @@ package enum BileanServer {
     ) throws -> [any Service] {
         var services: [any Service] = []
         if let scheduler {
-            services += scheduler.services(engine: engine, logger: logger)
+            services += scheduler.services(engine: engines.jobs, logger: logger)
         }
         if role.schedules, configuration.keystoneSyncInterval > 0, let projectDirectory {
             services.append(
                 ProjectSync(
-                    engine: engine,
+                    engine: engines.accounts,
                     directory: projectDirectory,
                     interval: .seconds(configuration.keystoneSyncInterval),
                     logger: logger
@@ -166,7 +274,7 @@ package enum BileanServer {
                 NotificationListener(
                     configuration: listener.configuration,
                     definitions: listener.definitions,
-                    engine: engine,
+                    engine: engines.ingest,
                     statistics: listener.statistics,
                     logger: logger
                 )
@@ -174,7 +282,7 @@ package enum BileanServer {
         }
         guard role.servesAPI else { return services }
         let router = try APIRouter.make(
-            engine: engine,
+            engine: engines.accounts,
             configuration: configuration.api,
             tokenValidator: tokenValidator
         )
@@ -249,8 +357,11 @@ package enum BileanServer {
         listener.queue = options.queue
         listener.prefetch = UInt16(clamping: options.prefetch)
         listener.batchSize = options.batchSize
+        // Over RPC, several engines bill batches in parallel (acknowledged in order all the same).
+        listener.batchesInFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 1)
         listener.maximumBodySize = options.maximumBodySize
         listener.durableExchanges = options.durableExchanges
+        listener.quorumQueue = options.quorumQueue
         listener.reporterName = "\(configuration.host)/\(options.queue)"
         // An idle listener reports well within max_listener_lag (after which its silence holds every freeze).
         listener.reportInterval = .seconds(min(5, max(1, configuration.freezeHold.maxListenerLagSeconds / 3)))
@@ -268,7 +379,7 @@ package enum BileanServer {
         package var cloud: OpenStackCredentials?
 
         /// The scheduler's services: the job loop, the notice dispatcher and the freeze action runner.
-        func services(engine: any BillingEngine, logger: Logger) -> [any Service] {
+        func services(engine: any JobsService, logger: Logger) -> [any Service] {
             let sender: any BillingNoticeSender
             if let notifier {
                 let publisher = AMQPReconnectingPublisher(

@@ -2,13 +2,14 @@
 package enum ServerRole: String, Sendable, Hashable, CaseIterable {
     /// Everything in one process, with in-process calls: the default.
     case all
-    /// The REST API (with the engine in process until the engine RPC exists).
+    /// The REST API (the engine in process, or over RPC with `[DEFAULT] engine = rpc`).
     case api
-    /// The engine, serving RPC.
+    /// The engine: the only role that opens the database in an RPC deployment; serves the `accounts`, `ingest` and
+    /// `jobs` namespaces on `[DEFAULT] transport_url`.
     case engine
-    /// The per-user timed jobs.
+    /// The per-user timed jobs (the engine in process, or over RPC with `[DEFAULT] engine = rpc`).
     case scheduler
-    /// The notification listener (with the engine in process until the engine RPC exists).
+    /// The notification listener (the engine in process, or over RPC with `[DEFAULT] engine = rpc`).
     case notification
 
     /// Whether the role serves the REST API.
@@ -19,15 +20,4 @@ package enum ServerRole: String, Sendable, Hashable, CaseIterable {
 
     /// Whether the role runs the scheduler (jobs, billing.notify, freeze actions).
     package var schedules: Bool { self == .all || self == .scheduler }
-
-    /// Why the role cannot run in this build, or `nil` when it can.
-    package var unavailableReason: String? {
-        switch self {
-        case .all, .api, .notification, .scheduler:
-            return nil
-        case .engine:
-            return "the engine role serves AMQP RPC, which is not available in this build yet; "
-                + "run `bilean-server all` (or `api`, which embeds the engine)"
-        }
-    }
 }

@@ -86,8 +86,6 @@ struct BileanServerCommand: AsyncParsableCommand {
         }
         do {
             try await BileanServer.run(role: role, configuration: configuration, logger: logger)
-        } catch let error as BileanServer.RoleUnavailable {
-            Self.fail("\(error)")
         } catch let error as BileanServer.StartupError {
             Self.fail("bilean-server: configuration error: \(error)")
         } catch {

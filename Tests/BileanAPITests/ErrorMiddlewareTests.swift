@@ -20,7 +20,15 @@ struct FailingEngine: BillingEngine {
     func user(_ id: String) async throws -> User { throw self.error }
     func createUser(id: String, name: String?, messageID: String?) async throws -> User { throw self.error }
     func deleteUser(id: String, messageID: String?) async throws { throw self.error }
-    func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
+    func recharge(
+        userID: String,
+        value: Money,
+        kind: Recharge.Kind,
+        metadata: JSONValue,
+        id: String?
+    )
+        async throws -> User
+    {
         throw self.error
     }
     func setCredit(userID: String, value: Money) async throws -> User { throw self.error }
@@ -28,12 +36,14 @@ struct FailingEngine: BillingEngine {
     func projection(userID: String, at: BillingTime) async throws -> UserProjection { throw self.error }
     func attachPolicy(userID: String, policyID: String) async throws -> User { throw self.error }
     func settle(userID: String, at instant: BillingTime) async throws -> User { throw self.error }
-    func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule { throw self.error }
+    func createRule(name: String, spec: JSONValue, metadata: JSONValue, id: String?) async throws -> Rule {
+        throw self.error
+    }
     func rule(_ id: String) async throws -> Rule { throw self.error }
     func listRules(_ query: ListQuery) async throws -> [Rule] { throw self.error }
     func updateRule(_ id: String, _ update: RuleUpdate) async throws -> Rule { throw self.error }
     func deleteRule(_ id: String) async throws { throw self.error }
-    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy {
+    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue, id: String?) async throws -> Policy {
         throw self.error
     }
     func policy(_ id: String) async throws -> Policy { throw self.error }
@@ -66,6 +76,7 @@ struct FailingEngine: BillingEngine {
     func releaseNotices(_ ids: [String]) async throws { throw self.error }
     func claimCloudActions(limit: Int) async throws -> [CloudAction] { throw self.error }
     func reportListener(_ report: ListenerReport) async throws { throw self.error }
+    func probe() async throws { throw self.error }
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws { throw self.error }
     func listEvents(_ query: ListQuery) async throws -> [Event] { throw self.error }
     func listConsumptions(_ query: ListQuery) async throws -> [Consumption] { throw self.error }

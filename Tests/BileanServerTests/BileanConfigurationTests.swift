@@ -388,12 +388,41 @@ import Testing
         }
     }
 
-    @Test func unbuiltRolesSayWhy() {
-        #expect(ServerRole.all.unavailableReason == nil)
-        #expect(ServerRole.api.unavailableReason == nil)
-        #expect(ServerRole.notification.unavailableReason == nil)
-        #expect(ServerRole.scheduler.unavailableReason == nil)
-        #expect(ServerRole.engine.unavailableReason?.contains("not available in this build yet") == true)
+    @Test func theRPCRolesNeedABroker() throws {
+        var configuration = BileanConfiguration()
+        #expect(throws: BileanServer.StartupError.self) {
+            try BileanServer.rpcSetup(role: .engine, configuration: configuration)
+        }
+        // A local engine (the default) needs no RPC; `all` never does.
+        #expect(try BileanServer.rpcSetup(role: .api, configuration: configuration) == nil)
+        configuration.engineMode = .rpc
+        for role in [ServerRole.api, .notification, .scheduler] {
+            #expect(throws: BileanServer.StartupError.self) {
+                try BileanServer.rpcSetup(role: role, configuration: configuration)
+            }
+        }
+        configuration.transportURL = "rabbit://guest:guest@127.0.0.1:5672/"
+        #expect(try BileanServer.rpcSetup(role: .all, configuration: configuration) == nil)
+        for role in [ServerRole.api, .notification, .scheduler, .engine] {
+            #expect(try BileanServer.rpcSetup(role: role, configuration: configuration) != nil)
+        }
+    }
+
+    @Test func engineModeAndTimeoutAreRead() throws {
+        let configuration = try Self.configuration(
+            "[DEFAULT]\nengine = RPC\nrpc_response_timeout = 5\n[notification]\nbatches_in_flight = 3\n"
+                + "[oslo_messaging_rabbit]\nrabbit_quorum_queue = true\n"
+        )
+        #expect(configuration.engineMode == .rpc)
+        #expect(configuration.rpcResponseTimeout == 5)
+        #expect(configuration.notification.batchesInFlight == 3)
+        #expect(configuration.notification.quorumQueue)
+        #expect(throws: ConfigurationError.self) {
+            try Self.configuration("[DEFAULT]\nengine = remote\n")
+        }
+        #expect(throws: ConfigurationError.self) {
+            try Self.configuration("[DEFAULT]\nrpc_response_timeout = 0\n")
+        }
     }
 
     // MARK: [freeze]

@@ -58,30 +58,14 @@ struct BacklogFreezeTests {
 
             let now = BillingTime(date: Date())
             func ago(_ seconds: Int64) -> String { Flow.format(now.adding(seconds: -seconds)) }
-            func nova(
-                _ event: String,
-                _ instance: String,
-                _ project: String,
-                _ flavor: String,
-                _ times: [String: String]
-            )
-                -> JSONValue
-            {
-                NotificationPeer.oslo(
-                    exchange: setup.nova,
-                    eventType: event,
-                    publisherID: "compute.compute-1",
-                    payload: Flow.novaLegacy(instance: instance, project: project, flavor: flavor, times: times),
-                    timestamp: times["deleted_at"] ?? times["launched_at"] ?? ago(0)
-                )
-            }
             // 10 h ago: every project's cheap (0.05 / h) and expensive (0.4 / h) servers. Alone, the expensive one
             // overdraws the balance of 1 after 2.2 h; a minute of it costs 0.0067.
             var creations: [JSONValue] = []
             for project in safe + short {
                 creations.append(
-                    nova(
-                        "compute.instance.create.end",
+                    Flow.nova(
+                        setup,
+                        "create",
                         "\(project)-cheap",
                         project,
                         "m1.small",
@@ -89,8 +73,9 @@ struct BacklogFreezeTests {
                     )
                 )
                 creations.append(
-                    nova(
-                        "compute.instance.create.end",
+                    Flow.nova(
+                        setup,
+                        "create",
                         "\(project)-dear",
                         project,
                         "m1.large",
@@ -107,8 +92,9 @@ struct BacklogFreezeTests {
                 timeout: 300
             )
             let deletions = safe.map { project in
-                nova(
-                    "compute.instance.delete.end",
+                Flow.nova(
+                    setup,
+                    "delete",
                     "\(project)-dear",
                     project,
                     "m1.large",

@@ -141,6 +141,24 @@ struct NotificationFlowTests {
 
     // MARK: - Payloads
 
+    /// A Nova legacy `compute.instance.<event>.end` on the setup's exchange, stamped at its deletion or launch.
+    static func nova(
+        _ setup: Setup,
+        _ event: String,
+        _ instance: String,
+        _ project: String,
+        _ flavor: String,
+        _ times: [String: String]
+    ) -> JSONValue {
+        NotificationPeer.oslo(
+            exchange: setup.nova,
+            eventType: "compute.instance.\(event).end",
+            publisherID: "compute.compute-1",
+            payload: Self.novaLegacy(instance: instance, project: project, flavor: flavor, times: times),
+            timestamp: times["deleted_at"] ?? times["launched_at"] ?? Self.at(0)
+        )
+    }
+
     static func novaLegacy(instance: String, project: String, flavor: String?, times: [String: String]) -> JSONValue {
         var payload: [String: JSONValue] = [
             "instance_id": .string(instance), "tenant_id": .string(project), "user_id": .string("u-\(project)"),

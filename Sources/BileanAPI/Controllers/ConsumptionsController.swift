@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/consumptions`: closed billing intervals, and costs per resource or type over a window.
 package struct ConsumptionsController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/events`: the audit trail.
 package struct EventsController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

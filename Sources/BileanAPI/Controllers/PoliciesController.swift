@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/policies`: named sets of rules, one per resource type; the default policy bills users without one.
 package struct PoliciesController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/recharges`: the money put on accounts, so that the ledger can be checked from the API alone.
 package struct RechargesController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/rules`: price lists, one resource type each.
 package struct RulesController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

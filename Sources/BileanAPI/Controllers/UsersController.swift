@@ -4,10 +4,10 @@ import Hummingbird
 
 /// `/v1/users`: accounts, their real-time balances, recharges and policies.
 package struct UsersController: Sendable {
-    let engine: any BillingEngine
+    let engine: any AccountsService
 
     /// Creates the controller.
-    package init(engine: any BillingEngine) {
+    package init(engine: any AccountsService) {
         self.engine = engine
     }
 

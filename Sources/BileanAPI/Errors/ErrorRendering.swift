@@ -18,6 +18,16 @@ package enum ErrorRendering {
             case .notFound: (status, type) = (.notFound, "NotFound")
             case .conflict: (status, type) = (.conflict, "Conflict")
             case .forbidden: (status, type) = (.forbidden, "Forbidden")
+            case .unavailable:
+                return (
+                    OpenStackErrorBody(status: .serviceUnavailable, type: "ServiceUnavailable", message: error.message),
+                    [:], true
+                )
+            case .timedOut:
+                return (
+                    OpenStackErrorBody(status: .gatewayTimeout, type: "GatewayTimeout", message: error.message), [:],
+                    true
+                )
             default:
                 return (internalError, [:], true)
             }

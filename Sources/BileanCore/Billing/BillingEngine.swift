@@ -1,8 +1,13 @@
-/// Every billing operation, as the API, the notification listener and the scheduler see it.
+/// Every billing operation, split by caller: ``AccountsService`` (the API), ``IngestService`` (the notification
+/// listener) and ``JobsService`` (the scheduler). Each part is one RPC namespace (`accounts`, `ingest`, `jobs`).
 ///
-/// Implemented in process by `BileanEngine.Engine`, and later over AMQP RPC. Every method throws
+/// Implemented in process by `BileanEngine.Engine` (the `all` role, and `engine = local`). Every method throws
 /// ``BileanError``: `invalidInput` naming the field, `notFound`, `conflict`, or `internalError`.
-package protocol BillingEngine: Sendable {
+package typealias BillingEngine = AccountsService & IngestService & JobsService
+
+/// What the API asks of the engine: accounts, the price catalogue, resources and the records (RPC namespace
+/// `accounts`).
+package protocol AccountsService: Sendable {
     /// A page of users, each with its real-time balance.
     func listUsers(_ query: ListQuery) async throws -> [User]
     /// A user with its real-time balance.
@@ -13,7 +18,17 @@ package protocol BillingEngine: Sendable {
     func deleteUser(id: String, messageID: String?) async throws
     /// Adds money to a user's balance (0 < value ≤ ``Recharge/maximumValue``); a project not seen before is created,
     /// a deleted one is not found.
-    func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User
+    ///
+    /// With an `id` (an RPC call's idempotency key), a recharge with that id already recorded is not made again:
+    /// the user is returned as it is.
+    func recharge(
+        userID: String,
+        value: Money,
+        kind: Recharge.Kind,
+        metadata: JSONValue,
+        id: String?
+    )
+        async throws -> User
     /// Sets how far below zero a user's balance may go before it is frozen (0 ≤ value ≤ ``Recharge/maximumValue``),
     /// and reschedules its jobs; raising it thaws a frozen user whose overdraft it now covers, as a recharge does.
     func setCredit(userID: String, value: Money) async throws -> User
@@ -23,9 +38,9 @@ package protocol BillingEngine: Sendable {
     func attachPolicy(userID: String, policyID: String) async throws -> User
     /// Settles a user at an instant: closes every open interval there.
     func settle(userID: String, at instant: BillingTime) async throws -> User
-
     /// Creates a rule from a spec validated by its plugin.
-    func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule
+    /// With an `id` (an RPC call's idempotency key), a rule created before with that id is returned as it is.
+    func createRule(name: String, spec: JSONValue, metadata: JSONValue, id: String?) async throws -> Rule
     /// A rule.
     func rule(_ id: String) async throws -> Rule
     /// A page of rules.
@@ -34,9 +49,9 @@ package protocol BillingEngine: Sendable {
     func updateRule(_ id: String, _ update: RuleUpdate) async throws -> Rule
     /// Deletes a rule that no policy uses.
     func deleteRule(_ id: String) async throws
-
     /// Creates a policy with rules (at most one per resource type).
-    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy
+    /// With an `id` (an RPC call's idempotency key), a policy created before with that id is returned as it is.
+    func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue, id: String?) async throws -> Policy
     /// A policy.
     func policy(_ id: String) async throws -> Policy
     /// A page of policies.
@@ -49,16 +64,8 @@ package protocol BillingEngine: Sendable {
     func addRules(policyID: String, ruleIDs: [String]) async throws -> Policy
     /// Removes rules from a policy.
     func removeRules(policyID: String, ruleIDs: [String]) async throws -> Policy
-
     /// Applies resource events, all in one transaction; a message id seen before changes nothing.
     func apply(_ events: [ResourceEvent]) async throws -> [ApplyOutcome]
-    /// Bills a batch of notifications in one transaction: each message id once (a message seen before changes
-    /// nothing), its resource and user facts applied, the message ids recorded as processed, and the rejected
-    /// messages recorded (once per message id; they are not marked processed, so a fixed message can be replayed).
-    /// When it returns, all of it is committed; when it throws, none of it is.
-    func ingest(_ batch: NotificationBatch) async throws -> IngestReport
-    /// Records a listener's lag report on its own (an idle listener's heartbeat; a batch carries its own).
-    func reportListener(_ report: ListenerReport) async throws
     /// A page of rejected notifications, oldest first (by `received_at`) unless sorted otherwise.
     func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification]
     /// A rejected notification.
@@ -69,7 +76,51 @@ package protocol BillingEngine: Sendable {
     func listResources(_ query: ListQuery) async throws -> [Resource]
     /// Whether the user can afford `count` of each resource for the next hour.
     func validateCreation(userID: String, resources: [ResourceSpec], count: Int) async throws -> Bool
+    /// A page of events.
+    func listEvents(_ query: ListQuery) async throws -> [Event]
+    /// A page of recharges.
+    func listRecharges(_ query: ListQuery) async throws -> [Recharge]
+    /// A page of consumptions.
+    func listConsumptions(_ query: ListQuery) async throws -> [Consumption]
+    /// Costs per resource, or per resource type when `summary`, clipped to the query's window and including the
+    /// still-open intervals up to now.
+    func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
+}
 
+extension AccountsService {
+    /// A recharge with a new id.
+    package func recharge(userID: String, value: Money, kind: Recharge.Kind, metadata: JSONValue) async throws -> User {
+        try await self.recharge(userID: userID, value: value, kind: kind, metadata: metadata, id: nil)
+    }
+
+    /// A rule with a new id.
+    package func createRule(name: String, spec: JSONValue, metadata: JSONValue) async throws -> Rule {
+        try await self.createRule(name: name, spec: spec, metadata: metadata, id: nil)
+    }
+
+    /// A policy with a new id.
+    package func createPolicy(name: String, ruleIDs: [String], metadata: JSONValue) async throws -> Policy {
+        try await self.createPolicy(name: name, ruleIDs: ruleIDs, metadata: metadata, id: nil)
+    }
+}
+
+/// What the notification listener asks of the engine (RPC namespace `ingest`).
+package protocol IngestService: Sendable {
+    /// Whether the engine and its database answer (a cheap read): the listener's probe before it blames a message
+    /// for a failure.
+    func probe() async throws
+    /// Bills a batch of notifications in one transaction: each message id once (a message seen before changes
+    /// nothing), its resource and user facts applied, the message ids recorded as processed, and the rejected
+    /// messages recorded (once per message id; they are not marked processed, so a fixed message can be replayed).
+    /// When it returns, all of it is committed; when it throws, none of it is.
+    func ingest(_ batch: NotificationBatch) async throws -> IngestReport
+    /// Records a listener's lag report on its own (an idle listener's heartbeat; a batch carries its own).
+    func reportListener(_ report: ListenerReport) async throws
+}
+
+/// What the scheduler asks of the engine: its jobs, the `billing.notify` outbox and the freeze actions (RPC
+/// namespace `jobs`).
+package protocol JobsService: Sendable {
     /// Leases to a scheduler (`owner`) the earliest jobs due by `horizon` that no other scheduler holds, renewing
     /// the leases it holds; a job whose owner died is taken over once its lease has expired.
     func claimJobs(
@@ -96,16 +147,6 @@ package protocol BillingEngine: Sendable {
     /// Records how an attempt of a freeze action ended: done (an event), failed and retried later with backoff,
     /// or given up (an error event).
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws
-
-    /// A page of events.
-    func listEvents(_ query: ListQuery) async throws -> [Event]
-    /// A page of recharges.
-    func listRecharges(_ query: ListQuery) async throws -> [Recharge]
-    /// A page of consumptions.
-    func listConsumptions(_ query: ListQuery) async throws -> [Consumption]
-    /// Costs per resource, or per resource type when `summary`, clipped to the query's window and including the
-    /// still-open intervals up to now.
-    func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
 }
 
 /// Changes to a rule; `nil` fields stay as they are.

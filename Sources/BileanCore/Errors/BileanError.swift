@@ -12,6 +12,8 @@ package struct BileanError: Error, Sendable, CustomStringConvertible, CustomDebu
             case conflict
             case forbidden
             case internalError
+            case unavailable
+            case timedOut
         }
 
         private let base: Base
@@ -28,6 +30,10 @@ package struct BileanError: Error, Sendable, CustomStringConvertible, CustomDebu
         package static let forbidden = Code(.forbidden)
         /// Something failed inside Bilean (HTTP 500); the message is generic.
         package static let internalError = Code(.internalError)
+        /// No billing engine is there to answer (HTTP 503): nothing consumes the RPC topic.
+        package static let unavailable = Code(.unavailable)
+        /// The billing engine did not answer in time (HTTP 504); the operation may still complete.
+        package static let timedOut = Code(.timedOut)
 
         package var description: String { self.base.rawValue }
     }

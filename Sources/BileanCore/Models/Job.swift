@@ -59,7 +59,7 @@ package enum JobOutcome: Sendable, Hashable {
     case held
 }
 
-/// How a freeze action ended, for ``BillingEngine/finishCloudAction(_:outcome:)``.
+/// How a freeze action ended, for ``JobsService/finishCloudAction(_:outcome:)``.
 package enum CloudActionOutcome: Sendable, Hashable {
     /// The cloud answered.
     case completed(CloudActionResult)

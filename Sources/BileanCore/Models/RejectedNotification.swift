@@ -66,7 +66,7 @@ package struct RejectedNotification: Sendable, Hashable {
     }
 }
 
-/// One batch of delivered notifications for ``BillingEngine/ingest(_:)``: what each readable message means for
+/// One batch of delivered notifications for ``IngestService/ingest(_:)``: what each readable message means for
 /// billing, and the messages set aside.
 package struct NotificationBatch: Sendable, Hashable {
     /// A notification that was read: its message id and its billing facts (none when it is ignored by design).
@@ -98,7 +98,7 @@ package struct NotificationBatch: Sendable, Hashable {
     }
 }
 
-/// What ``BillingEngine/ingest(_:)`` did with a batch.
+/// What ``IngestService/ingest(_:)`` did with a batch.
 package struct IngestReport: Sendable, Hashable {
     /// Messages whose facts were billed.
     package var billed = 0

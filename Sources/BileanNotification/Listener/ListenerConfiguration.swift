@@ -1,5 +1,6 @@
 package import AMQP
 import Foundation
+import NIOCore
 
 /// Where the notification listener consumes, and how: `[notification]` and `[oslo_messaging_rabbit]` in
 /// `bilean.conf`, with BILEAN.md's defaults.
@@ -25,6 +26,13 @@ package struct ListenerConfiguration: Sendable {
     /// `[oslo_messaging_rabbit] amqp_durable_queues`: oslo declares its exchanges durable when set, so Bilean
     /// declares them exactly the same way (a different declaration would be refused by the broker).
     package var durableExchanges = false
+    /// `[oslo_messaging_rabbit] rabbit_quorum_queue`: Bilean's queue is a quorum queue (replicated on a RabbitMQ
+    /// cluster). An existing classic queue of that name must be drained and deleted first (the broker refuses the
+    /// declaration with 406 PRECONDITION_FAILED, "inequivalent arg 'x-queue-type'").
+    package var quorumQueue = false
+    /// How many batches may commit at once (`batches_in_flight`): several engines over RPC bill them in parallel;
+    /// they are acknowledged in order all the same.
+    package var batchesInFlight = 1
     /// The largest body read (`max_body_size`, default 1 MiB); a larger one is set aside unread.
     package var maximumBodySize = 1_048_576
     /// This listener's name in its lag reports (`[DEFAULT] host` and the queue): a listener restarted on the same
@@ -58,7 +66,15 @@ package struct ListenerConfiguration: Sendable {
             exchanges: self.exchanges.map {
                 AMQPTopology.Exchange($0, type: "topic", durable: self.durableExchanges, autoDelete: false)
             },
-            queues: [AMQPTopology.Queue(self.queue, durable: true, exclusive: false, autoDelete: false)],
+            queues: [
+                AMQPTopology.Queue(
+                    self.queue,
+                    durable: true,
+                    exclusive: false,
+                    autoDelete: false,
+                    arguments: self.quorumQueue ? ["x-queue-type": .longString(ByteBuffer(string: "quorum"))] : [:]
+                )
+            ],
             bindings: self.exchanges.flatMap { exchange in
                 self.routingKeys(for: exchange).map {
                     AMQPTopology.Binding(queue: self.queue, exchange: exchange, routingKey: $0)

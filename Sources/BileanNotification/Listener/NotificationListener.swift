@@ -22,7 +22,7 @@ import Synchronization
 /// sets messages aside), so that one bad message does not hold back the others.
 package struct NotificationListener: Service {
     let configuration: ListenerConfiguration
-    let engine: any BillingEngine
+    let engine: any IngestService
     let parser: NotificationParser
     let converter: NotificationConverter
     let logger: Logger
@@ -42,7 +42,7 @@ package struct NotificationListener: Service {
     package init(
         configuration: ListenerConfiguration,
         definitions: ResourceDefinitions,
-        engine: any BillingEngine,
+        engine: any IngestService,
         statistics: ListenerStatistics = ListenerStatistics(),
         logger: Logger
     ) {
@@ -151,13 +151,15 @@ package struct NotificationListener: Service {
         var notification: Notification?
     }
 
-    /// The consuming loop. Two stages: while one batch commits (and waits for the disk), the next is received and
-    /// parsed; batches commit and are acknowledged strictly in order.
+    /// The consuming loop: while batches commit (up to ``ListenerConfiguration/batchesInFlight`` at once, e.g. on
+    /// several engines over RPC), the next is received and parsed; batches are acknowledged strictly in order, each
+    /// once it and every batch before it have committed (the contiguous prefix), so a crash loses nothing.
     func consume(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
         var iterator = consumer.makeAsyncIterator()
-        var committing: Task<Bool, any Error>?
+        var committing: [(batch: PreparedBatch, task: Task<IngestReport?, any Error>)] = []
+        let window = max(1, self.configuration.batchesInFlight)
         do {
-            while !stopping.isRequested,
+            receiving: while !stopping.isRequested,
                 let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
             {
                 var batch = self.prepare(deliveries)
@@ -166,8 +168,14 @@ package struct NotificationListener: Service {
                     buffered: iterator.bufferedCount,
                     at: BillingTime(date: Date())
                 )
-                if let previous = committing, try await !previous.value { break }
-                committing = Task { try await self.finish(batch, stopping: stopping) }
+                // The oldest batches are acknowledged (in order) until there is room for this one.
+                while committing.count >= window {
+                    let oldest = committing.removeFirst()
+                    guard let report = try await oldest.task.value else { break receiving }
+                    await self.acknowledge(oldest.batch, report: report)
+                }
+                let prepared = batch
+                committing.append((prepared, Task { try await self.settle(prepared, stopping: stopping) }))
             }
         } catch {
             if !stopping.isRequested {
@@ -177,9 +185,19 @@ package struct NotificationListener: Service {
                 )
             }
         }
-        // The batch in hand still commits. On a shutdown its ack may find the connection closed already; the
-        // broker then delivers it again, and that changes nothing.
-        if let last = committing { _ = try? await last.value }
+        // The batches in hand still commit, and are acknowledged in order up to the first that did not. On a
+        // shutdown an ack may find the connection closed already; the broker then delivers those messages again,
+        // and that changes nothing.
+        var acknowledging = true
+        for entry in committing {
+            let report = try? await entry.task.value
+            if acknowledging, let report {
+                await self.acknowledge(entry.batch, report: report)
+            } else {
+                acknowledging = false
+                if let id = entry.batch.lagID { self.lag.finished(id) }
+            }
+        }
         await consumer.close()
     }
 
@@ -214,21 +232,22 @@ package struct NotificationListener: Service {
         return PreparedBatch(deliveries: deliveries, items: items, ignored: ignored)
     }
 
-    /// Bills a prepared batch and acknowledges it.
-    /// - Returns: `false` when a shutdown interrupted the retries (nothing acknowledged).
-    func finish(_ batch: PreparedBatch, stopping: Stopping) async throws -> Bool {
-        defer { if let id = batch.lagID { self.lag.finished(id) } }
-        var report = IngestReport()
-        if batch.items.isEmpty, self.lag.isReportDue(every: .milliseconds(250)) {
-            // Nothing to bill, but the lag still counts: a burst of notifications Bilean ignores is a backlog too.
-            try? await self.engine.reportListener(await self.lag.probedReport(excluding: batch.lagID))
-        }
-        if !batch.items.isEmpty {
-            guard let committed = try await self.commit(batch.items, lagID: batch.lagID, stopping: stopping) else {
-                return false
+    /// Bills a prepared batch (what it sets aside included); an empty one only reports the lag.
+    /// - Returns: What was billed, or `nil` when a shutdown interrupted the retries (nothing committed).
+    func settle(_ batch: PreparedBatch, stopping: Stopping) async throws -> IngestReport? {
+        if batch.items.isEmpty {
+            if self.lag.isReportDue(every: .milliseconds(250)) {
+                // Nothing to bill, but the lag still counts: a burst of notifications Bilean ignores is a backlog.
+                try? await self.engine.reportListener(await self.lag.probedReport(excluding: batch.lagID))
             }
-            report = committed
+            return IngestReport()
         }
+        return try await self.commit(batch.items, lagID: batch.lagID, stopping: stopping)
+    }
+
+    /// Acknowledges a committed batch (with every earlier delivery of its channel: one `multiple` ack).
+    func acknowledge(_ batch: PreparedBatch, report: IngestReport) async {
+        defer { if let id = batch.lagID { self.lag.finished(id) } }
         let done = BillingTime(date: Date())
         self.statistics.update {
             $0.ignored += batch.ignored
@@ -255,7 +274,6 @@ package struct NotificationListener: Service {
                 "duplicates": "\(report.duplicates)", "rejected": "\(report.rejected)",
             ]
         )
-        return true
     }
 
     /// Parses and converts one delivery.
@@ -354,7 +372,8 @@ package struct NotificationListener: Service {
             } catch {
                 failures += 1
                 self.statistics.update { $0.failedCommits += 1 }
-                let refused = (error as? BileanError).map { $0.code != .internalError } ?? false
+                // Only the engine's verdict on the batch blames it; an engine that is down, slow or failing does not.
+                let refused = (error as? BileanError).map { Self.blamesTheMessages($0.code) } ?? false
                 self.logger.warning(
                     "cannot bill a batch of notifications; retrying",
                     metadata: [
@@ -398,7 +417,7 @@ package struct NotificationListener: Service {
     func commitSetAside(_ item: Item, error: any Error, stopping: Stopping) async throws -> IngestReport? {
         let code: String
         let reason: String
-        if let error = error as? BileanError, error.code != .internalError {
+        if let error = error as? BileanError, Self.blamesTheMessages(error.code) {
             code = "engine_refused"
             reason = error.description
         } else {
@@ -436,7 +455,7 @@ package struct NotificationListener: Service {
 
     /// Whether the database answers a read now (the probe before a message is blamed for a failure).
     func databaseAnswers() async -> Bool {
-        (try? await self.engine.listRejectedNotifications(ListQuery(limit: 1))) != nil
+        (try? await self.engine.probe()) != nil
     }
 
     /// Waits before a retry; returns early on shutdown.
@@ -448,6 +467,12 @@ package struct NotificationListener: Service {
             try await Task.sleep(for: step)
             waited += step
         }
+    }
+
+    /// Whether an engine error is a verdict on the messages (invalid, unknown, conflicting), not an outage (an
+    /// internal error, no engine running, a timeout over RPC).
+    static func blamesTheMessages(_ code: BileanError.Code) -> Bool {
+        code == .invalidInput || code == .notFound || code == .conflict
     }
 
     /// Failed attempts of a whole batch before it is retried one message at a time.

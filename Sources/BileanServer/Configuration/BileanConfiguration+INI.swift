@@ -80,6 +80,15 @@ extension BileanConfiguration {
                 config.api.authStrategy = strategy
             },
             "debug": { config, value throws(OptionError) in config.debug = try Self.boolean(value) },
+            "engine": { config, value throws(OptionError) in
+                guard let mode = EngineMode(rawValue: value.lowercased()) else {
+                    throw OptionError(message: "must be local or rpc, not '\(value.prefix(40))'")
+                }
+                config.engineMode = mode
+            },
+            "rpc_response_timeout": { config, value throws(OptionError) in
+                config.rpcResponseTimeout = try Self.integer(value, in: 1...3600)
+            },
             "default_credit": { config, value throws(OptionError) in
                 let credit: Money
                 do {
@@ -224,6 +233,9 @@ extension BileanConfiguration {
             "batch_size": { config, value throws(OptionError) in
                 config.notification.batchSize = try Self.integer(value, in: 1...10_000)
             },
+            "batches_in_flight": { config, value throws(OptionError) in
+                config.notification.batchesInFlight = try Self.integer(value, in: 1...16)
+            },
             "max_body_size": { config, value throws(OptionError) in
                 config.notification.maximumBodySize = try Self.integer(value, in: 1024...(100 << 20))
             },
@@ -231,7 +243,10 @@ extension BileanConfiguration {
         "oslo_messaging_rabbit": [
             "amqp_durable_queues": { config, value throws(OptionError) in
                 config.notification.durableExchanges = try Self.boolean(value)
-            }
+            },
+            "rabbit_quorum_queue": { config, value throws(OptionError) in
+                config.notification.quorumQueue = try Self.boolean(value)
+            },
         ],
         "freeze": Self.freezeOptions,
     ]

@@ -15,6 +15,19 @@ package struct BileanConfiguration: Sendable {
         case delete
     }
 
+    /// `[DEFAULT] engine`: where the `api`, `notification` and `scheduler` roles find the billing engine.
+    package enum EngineMode: String, Sendable, Hashable, CaseIterable {
+        /// In process, over the database (`[database] connection`): the default.
+        case local
+        /// `bilean-server engine` processes, over oslo.messaging RPC on `transport_url` (no database here).
+        case rpc
+    }
+
+    /// `[DEFAULT] engine`.
+    package var engineMode = EngineMode.local
+    /// `[DEFAULT] rpc_response_timeout`, seconds: how long an RPC call to the engine waits for its answer.
+    package var rpcResponseTimeout = 60
+
     /// `[DEFAULT] auth_strategy`, `[bilean_api]`: the API's settings.
     package var api = APIConfiguration()
     /// `[DEFAULT] debug`: debug logging.
@@ -113,10 +126,14 @@ package struct NotificationOptions: Sendable, Hashable {
     package var prefetch = 1000
     /// `[notification] batch_size`.
     package var batchSize = 500
+    /// `batches_in_flight`: batches committing at once (`nil`: 1 with a local engine, 4 over RPC).
+    package var batchesInFlight: Int?
     /// `[notification] max_body_size`.
     package var maximumBodySize = 1_048_576
     /// `[oslo_messaging_rabbit] amqp_durable_queues`.
     package var durableExchanges = false
+    /// `[oslo_messaging_rabbit] rabbit_quorum_queue`: Bilean's durable queues are quorum queues.
+    package var quorumQueue = false
 
     /// The defaults.
     package init() {}

@@ -116,6 +116,8 @@ package protocol StoreTransaction: Sendable {
     func insertRecharge(_ recharge: Recharge) async throws
     /// Every recharge of a user.
     func recharges(userID: String) async throws -> [Recharge]
+    /// A recharge by id.
+    func recharge(_ id: String) async throws -> Recharge?
     /// A page of recharges.
     func recharges(_ query: ListQuery) async throws -> [Recharge]
 

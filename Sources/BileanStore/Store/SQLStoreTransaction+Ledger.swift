@@ -100,6 +100,16 @@ extension SQLStoreTransaction {
         )
     }
 
+    func recharge(_ id: String) async throws -> Recharge? {
+        let rows = try await self.query(
+            """
+            SELECT id, user_id, type, CAST(value AS TEXT) AS value, timestamp, metadata FROM recharges
+            WHERE id = \(id)
+            """
+        )
+        return try rows.first.map(Self.decodeRecharge)
+    }
+
     func recharges(userID: String) async throws -> [Recharge] {
         let rows = try await self.query(
             """

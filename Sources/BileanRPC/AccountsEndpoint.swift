@@ -1,0 +1,140 @@
+package import BileanCore
+package import BileanMessaging
+
+/// The `accounts` namespace (version 1.0), served by `bilean-server engine` for the API.
+///
+/// A repeated request (redelivered after an engine died) changes nothing twice: `recharge`, `create_rule` and
+/// `create_policy` carry the caller's idempotency `key` as the new object's id (the engine returns the object made
+/// the first time); every other state-changing method sets a state (a second call finds it set) or is keyed by
+/// message ids (`apply`). A repeated deletion may answer "not found".
+package struct AccountsEndpoint: RPCEndpoint {
+    let service: any AccountsService
+
+    /// Serves an accounts service (the engine).
+    package init(service: any AccountsService) {
+        self.service = service
+    }
+
+    package var namespace: String { AccountsEndpoint.name }
+    package var version: String { AccountsEndpoint.currentVersion }
+
+    /// The namespace's name and version.
+    package static let name = "accounts"
+    package static let currentVersion = "1.0"
+
+    package func handle(method: String, args: [String: JSONValue], context: RPCContext) async throws -> JSONValue {
+        try await served {
+            let object = try RPCObject(.object(args), "args")
+            let service = self.service
+            func query() throws -> ListQuery { try ListQuery(rpcValue: args["query"] ?? .null) }
+            switch method {
+            case "list_users": return try await service.listUsers(try query()).rpcValue
+            case "user": return try await service.user(try object.string("id")).rpcValue
+            case "create_user":
+                return try await service.createUser(
+                    id: try object.string("id"),
+                    name: try object.optionalString("name"),
+                    messageID: try object.optionalString("message_id")
+                ).rpcValue
+            case "delete_user":
+                try await service.deleteUser(
+                    id: try object.string("id"),
+                    messageID: try object.optionalString("message_id")
+                )
+                return .null
+            case "recharge":
+                return try await service.recharge(
+                    userID: try object.string("user_id"),
+                    value: try object.money("value"),
+                    kind: try object.enumeration("type", Recharge.Kind.self),
+                    metadata: object.optionalObject("metadata"),
+                    id: try object.optionalString("key")
+                ).rpcValue
+            case "set_credit":
+                return try await service.setCredit(
+                    userID: try object.string("user_id"),
+                    value: try object.money("value")
+                )
+                .rpcValue
+            case "projection":
+                return try await service.projection(userID: try object.string("user_id"), at: try object.time("at"))
+                    .rpcValue
+            case "attach_policy":
+                return try await service.attachPolicy(
+                    userID: try object.string("user_id"),
+                    policyID: try object.string("policy_id")
+                ).rpcValue
+            case "settle":
+                return try await service.settle(userID: try object.string("user_id"), at: try object.time("at"))
+                    .rpcValue
+            case "create_rule":
+                return try await service.createRule(
+                    name: try object.string("name"),
+                    spec: object.optionalObject("spec"),
+                    metadata: object.optionalObject("metadata"),
+                    id: try object.optionalString("key")
+                ).rpcValue
+            case "rule": return try await service.rule(try object.string("id")).rpcValue
+            case "list_rules": return try await service.listRules(try query()).rpcValue
+            case "update_rule":
+                return try await service.updateRule(
+                    try object.string("id"),
+                    try RuleUpdate(rpcValue: args["update"] ?? .null)
+                ).rpcValue
+            case "delete_rule":
+                try await service.deleteRule(try object.string("id"))
+                return .null
+            case "create_policy":
+                return try await service.createPolicy(
+                    name: try object.string("name"),
+                    ruleIDs: try object.strings("rule_ids"),
+                    metadata: object.optionalObject("metadata"),
+                    id: try object.optionalString("key")
+                ).rpcValue
+            case "policy": return try await service.policy(try object.string("id")).rpcValue
+            case "list_policies": return try await service.listPolicies(try query()).rpcValue
+            case "update_policy":
+                return try await service.updatePolicy(
+                    try object.string("id"),
+                    try PolicyUpdate(rpcValue: args["update"] ?? .null)
+                ).rpcValue
+            case "delete_policy":
+                try await service.deletePolicy(try object.string("id"))
+                return .null
+            case "add_rules":
+                return try await service.addRules(
+                    policyID: try object.string("policy_id"),
+                    ruleIDs: try object.strings("rule_ids")
+                ).rpcValue
+            case "remove_rules":
+                return try await service.removeRules(
+                    policyID: try object.string("policy_id"),
+                    ruleIDs: try object.strings("rule_ids")
+                ).rpcValue
+            case "apply":
+                return try await service.apply(try [ResourceEvent](rpcValues: try object.array("events"))).rpcValue
+            case "list_rejected_notifications":
+                return try await service.listRejectedNotifications(try query()).rpcValue
+            case "rejected_notification":
+                return try await service.rejectedNotification(try object.string("id")).rpcValue
+            case "resource": return try await service.resource(try object.string("id")).rpcValue
+            case "list_resources": return try await service.listResources(try query()).rpcValue
+            case "validate_creation":
+                return .bool(
+                    try await service.validateCreation(
+                        userID: try object.string("user_id"),
+                        resources: try [ResourceSpec](rpcValues: try object.array("resources")),
+                        count: try object.int("count")
+                    )
+                )
+            case "list_events": return try await service.listEvents(try query()).rpcValue
+            case "list_recharges": return try await service.listRecharges(try query()).rpcValue
+            case "list_consumptions": return try await service.listConsumptions(try query()).rpcValue
+            case "statistics":
+                return try await service.statistics(try query(), summary: try object.bool("summary")).rpcValue
+            default:
+                throw RPCRemoteError(kind: .noSuchMethod, message: "accounts has no method \(method)", field: nil)
+            }
+        }
+    }
+}
