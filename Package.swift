@@ -75,6 +75,7 @@ let package = Package(
             name: "BileanNotification",
             dependencies: [
                 "BileanCore",
+                "BileanMessaging",
                 "AMQP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

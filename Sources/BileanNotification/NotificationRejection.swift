@@ -1,3 +1,5 @@
+import BileanMessaging
+
 /// Why a notification cannot be billed: the body is not a notification, or a matching definition cannot read it.
 ///
 /// A rejected message is set aside with its ``code`` and ``message`` (a table of rejected notifications and a log
@@ -91,5 +93,25 @@ package struct NotificationRejection: Error, Sendable, Hashable, CustomStringCon
             shown += scalar.properties.generalCategory == .control ? scalar.escaped(asASCII: true) : String(scalar)
         }
         return text.unicodeScalars.count <= limit ? "'\(shown)'" : "'\(shown)…'"
+    }
+}
+
+extension NotificationRejection {
+    /// The rejection of a body whose envelope cannot be read.
+    /// - Parameters:
+    ///   - error: What the envelope reader said.
+    ///   - bytes: The body (binary bytes are told apart from bad JSON).
+    init(_ error: MessagingError, bytes: [UInt8]) {
+        switch error.code {
+        case .notJSON:
+            if String(validating: bytes, as: UTF8.self) == nil {
+                self.init(.invalidUTF8, "the body is not UTF-8 text (binary bytes)")
+            } else {
+                self.init(.invalidJSON, error.message)
+            }
+        case .notAnObject: self.init(.notAnObject, error.message)
+        case .unsupportedEnvelope: self.init(.unsupportedEnvelope, error.message)
+        default: self.init(.invalidEnvelope, error.message)
+        }
     }
 }

@@ -44,6 +44,12 @@ struct BileanServerCommand: AsyncParsableCommand {
     var printPolicy = false
 
     @Flag(
+        name: .customLong("print-sample-config"),
+        help: "Print every bilean.conf option, commented out at its default, and exit."
+    )
+    var printSampleConfig = false
+
+    @Flag(
         name: .customLong("list-listeners"),
         help: "Print each notification listener's latest lag report, and whether freezes may run now, and exit."
     )
@@ -56,6 +62,10 @@ struct BileanServerCommand: AsyncParsableCommand {
     var forgetListener: String?
 
     func run() async throws {
+        if self.printSampleConfig {
+            FileHandle.standardOutput.write(Data(SampleConfiguration.text().utf8))
+            return
+        }
         if self.printPolicy {
             FileHandle.standardOutput.write(Data(BileanServer.samplePolicy().utf8))
             return

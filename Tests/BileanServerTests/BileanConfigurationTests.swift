@@ -553,4 +553,33 @@ import Testing
                 == "[freeze] actions = os.glance.image:delete"
         )
     }
+
+    @Test func theSampleNamesEveryOptionAndTheDefaultsParse() throws {
+        var documented: Set<String> = []
+        for option in SampleConfiguration.options {
+            #expect(documented.insert("\(option.section).\(option.name)").inserted, "twice: \(option.name)")
+        }
+        var defined: Set<String> = []
+        for (section, options) in BileanConfiguration.options {
+            for name in options.keys { defined.insert("\(section).\(name)") }
+        }
+        #expect(
+            documented == defined,
+            "undocumented: \(defined.subtracting(documented)); unknown: \(documented.subtracting(defined))"
+        )
+        // Uncommented, the sample's non-empty defaults are a valid configuration equal to no file at all.
+        var text = ""
+        for line in SampleConfiguration.text().split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("[") {
+                text += line + "\n"
+            } else if line.hasPrefix("#"), !line.hasPrefix("# "), !line.hasSuffix("= ") {
+                text += line.dropFirst() + "\n"
+            }
+        }
+        let sample = try Self.configuration(text)
+        let none = BileanConfiguration(environment: Self.environment)
+        #expect(sample.bindPort == none.bindPort && sample.freezeHold == none.freezeHold)
+        #expect(sample.notification.exchanges == none.notification.exchanges)
+        #expect(sample.api.authStrategy == none.api.authStrategy && sample.engineMode == none.engineMode)
+    }
 }

@@ -1,4 +1,5 @@
 import BileanCore
+import BileanMessaging
 
 /// Reads an AMQP message body into a ``Notification``, or says exactly why it cannot.
 ///
@@ -57,22 +58,14 @@ package struct NotificationParser: Sendable {
             )
         }
         let bytes = Array(body)
-        let outer = try self.json(bytes, what: "the body")
-        guard case .object(let object) = outer else {
-            throw NotificationRejection(.notAnObject, "the body is a JSON \(outer.typeName), not an object")
+        // The envelope is read where every oslo message is (BileanMessaging: notifications and RPC alike).
+        let unwrapped: OsloEnvelope.Unwrapped
+        do throws(MessagingError) {
+            unwrapped = try OsloEnvelope.unwrap(bytes, maximumDepth: self.configuration.maximumDepth)
+        } catch {
+            throw NotificationRejection(error, bytes: bytes)
         }
-        let hasVersion = object["oslo.version"] != nil
-        let hasMessage = object["oslo.message"] != nil
-        switch (hasVersion, hasMessage) {
-        case (false, false):
-            return try self.notification(from: object, envelope: .bare)
-        case (true, true):
-            return try self.unwrap(object)
-        case (true, false):
-            throw NotificationRejection(.invalidEnvelope, "the envelope has 'oslo.version' but no 'oslo.message'")
-        case (false, true):
-            throw NotificationRejection(.invalidEnvelope, "the envelope has 'oslo.message' but no 'oslo.version'")
-        }
+        return try self.notification(from: unwrapped.message, envelope: unwrapped.form == .oslo2 ? .oslo2 : .bare)
     }
 
     /// Parses an AMQP body given as text.
@@ -81,45 +74,6 @@ package struct NotificationParser: Sendable {
     /// - Throws: ``NotificationRejection`` naming what is wrong.
     package func parse(_ body: String) throws(NotificationRejection) -> Notification {
         try self.parse(body.utf8)
-    }
-
-    // MARK: Envelope
-
-    private func unwrap(_ envelope: [String: JSONValue]) throws(NotificationRejection) -> Notification {
-        guard case .string(let version) = envelope["oslo.version"] else {
-            let type = envelope["oslo.version"]?.typeName ?? "missing"
-            throw NotificationRejection(.unsupportedEnvelope, "'oslo.version' is a \(type), not a string")
-        }
-        guard Self.isSupportedVersion(version) else {
-            throw NotificationRejection(
-                .unsupportedEnvelope,
-                "'oslo.version' is \(NotificationRejection.quoted(version)); only 2.0 is supported"
-            )
-        }
-        guard case .string(let text) = envelope["oslo.message"] else {
-            let type = envelope["oslo.message"]?.typeName ?? "missing"
-            throw NotificationRejection(.invalidEnvelope, "'oslo.message' is a \(type), not a string of JSON text")
-        }
-        let inner = try self.json(Array(text.utf8), what: "'oslo.message'")
-        guard case .object(let object) = inner else {
-            throw NotificationRejection(.notAnObject, "'oslo.message' holds a JSON \(inner.typeName), not an object")
-        }
-        return try self.notification(from: object, envelope: .oslo2)
-    }
-
-    /// Whether an envelope version is one oslo.messaging 2.0 reads: major 2, minor 0, an optional revision 0
-    /// (`2.0`, `2.0.0`).
-    static func isSupportedVersion(_ version: String) -> Bool {
-        let parts = version.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2 || parts.count == 3 else { return false }
-        var numbers: [Int] = []
-        for part in parts {
-            guard !part.isEmpty, part.count <= 9, part.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                let number = Int(part)
-            else { return false }
-            numbers.append(number)
-        }
-        return numbers[0] == 2 && numbers.dropFirst().allSatisfy { $0 == 0 }
     }
 
     private func json(_ bytes: [UInt8], what: String) throws(NotificationRejection) -> JSONValue {
