@@ -91,6 +91,8 @@ package enum BileanServer {
                     exchange: configuration.controlExchange,
                     topic: Self.engineTopic,
                     defaultTimeout: .seconds(configuration.rpcResponseTimeout),
+                    durable: configuration.notification.durableExchanges,
+                    quorum: configuration.notification.quorumQueue,
                     logger: logger
                 )
                 let engines = Engines(
@@ -141,6 +143,8 @@ package enum BileanServer {
                                     JobsEndpoint(service: engine),
                                 ],
                                 concurrency: Self.engineConcurrency,
+                                durable: configuration.notification.durableExchanges,
+                                quorum: configuration.notification.quorumQueue,
                                 logger: logger
                             )
                         )
@@ -360,7 +364,8 @@ package enum BileanServer {
         // Over RPC, several engines bill batches in parallel (acknowledged in order all the same).
         listener.batchesInFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 1)
         listener.maximumBodySize = options.maximumBodySize
-        listener.durableExchanges = options.durableExchanges
+        // oslo declares its exchanges durable with amqp_durable_queues or rabbit_quorum_queue: declared the same way.
+        listener.durableExchanges = options.durableExchanges || options.quorumQueue
         listener.quorumQueue = options.quorumQueue
         listener.reporterName = "\(configuration.host)/\(options.queue)"
         // An idle listener reports well within max_listener_lag (after which its silence holds every freeze).
@@ -444,7 +449,8 @@ package enum BileanServer {
                     var notifier = OsloNotifierConfiguration(publisherID: "billing.\(configuration.host)")
                     notifier.exchange = configuration.controlExchange
                     notifier.topics = configuration.notificationTopics
-                    notifier.durable = configuration.notification.durableExchanges
+                    notifier.durable =
+                        configuration.notification.durableExchanges || configuration.notification.quorumQueue
                     setup.notifier = (try AMQPURL(transportURL), notifier)
                 } catch {
                     throw StartupError(description: "[DEFAULT] transport_url: \(error.message)")

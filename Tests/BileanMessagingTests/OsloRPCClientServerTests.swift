@@ -215,6 +215,91 @@ struct OsloRPCClientServerTests {
         await bed.cleanUp(servers: [first, second], clients: [client])
     }
 
+    /// `rabbit_quorum_queue`: the topic queues are quorum queues and the control exchange is durable (a classic
+    /// or transient redeclaration is refused, and the refusal comes with the advice); calls go through, and the
+    /// request of a killed server is answered by another.
+    @Test func quorumTopicQueuesServeCallsAndRedeliverAKilledServersRequest() async throws {
+        let bed = RPCTestBed("quorum")
+        let client = try bed.client(timeout: .seconds(30), quorum: true)
+        let first = try bed.server("a", blockingServer: "a", quorum: true)
+        let second = try bed.server("b", blockingServer: "a", quorum: true)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let killable = Task { await first.run() }
+            try await bed.waitForServers(1, client: client)
+            #expect(try await bed.call(client, "add", ["a": .number("40"), "b": .number("2")]) == .number("42"))
+            let connection = try await AMQPConnection.connect(
+                configuration: try RPCTestEnvironment.connection(),
+                logger: RPCTestEnvironment.logger
+            )
+            let topology = OsloRPCTopology(exchange: bed.exchange, topic: bed.topic, quorum: true)
+            for queue in [bed.topic, "\(bed.topic).a"] {
+                let channel = try await connection.openChannel()
+                let error = await #expect(throws: AMQPError.self) {
+                    try await channel.queueDeclare(queue, durable: true)
+                }
+                #expect(error?.replyCode == .preconditionFailed)
+                #expect(
+                    error?.replyText?.contains("inequivalent arg 'x-queue-type'") == true,
+                    "\(String(describing: error))"
+                )
+                #expect(error.flatMap(topology.declarationAdvice(for:))?.contains("rabbit_quorum_queue") == true)
+            }
+            let channel = try await connection.openChannel()
+            await #expect(throws: AMQPError.self) {
+                try await channel.exchangeDeclare(bed.exchange, type: "topic", durable: false)
+            }
+            // The fanout queue stays classic and transient, as oslo's without rabbit_transient_quorum_queue.
+            let fanout = try await connection.openChannel()
+            _ = try await fanout.queueDeclare(
+                first.fanoutQueue,
+                arguments: OsloRPCTopology.transientQueueArguments
+            )
+            try await connection.close()
+
+            group.addTask {
+                // Answered by b once a is gone.
+                let result = try await bed.call(client, "block")
+                #expect(result == .string("b"))
+            }
+            _ = try await bed.recorder.waitFor(count: 1)
+            #expect(bed.recorder.events == [.string("started:a")])
+            group.addTask { await second.run() }
+            try await bed.waitForServers(2, client: client)
+            killable.cancel()
+            await killable.value
+            try await group.next()
+            group.cancelAll()
+        }
+        await client.close()
+        await bed.cleanUp(servers: [first, second], clients: [client])
+    }
+
+    /// A classic topic queue left from before `rabbit_quorum_queue` was switched on: the server cannot declare it
+    /// and says what to do.
+    @Test func aClassicQueueLeftFromBeforeIsRefusedWithAdvice() async throws {
+        let bed = RPCTestBed("quorum-switch")
+        let connection = try await AMQPConnection.connect(
+            configuration: try RPCTestEnvironment.connection(),
+            logger: RPCTestEnvironment.logger
+        )
+        let classic = OsloRPCTopology(exchange: bed.exchange, topic: bed.topic, durable: true)
+        let fanoutQueue = classic.makeFanoutQueue()
+        try await classic.serverTopology(host: "h", fanoutQueue: fanoutQueue)
+            .declare(on: try await connection.openChannel())
+        let quorum = OsloRPCTopology(exchange: bed.exchange, topic: bed.topic, quorum: true)
+        let error = await #expect(throws: AMQPError.self) {
+            try await quorum.serverTopology(host: "h", fanoutQueue: fanoutQueue)
+                .declare(on: try await connection.openChannel())
+        }
+        let advice = error.flatMap(quorum.declarationAdvice(for:))
+        #expect(advice?.contains("rabbitmqctl delete_queue") == true, "\(String(describing: error))")
+        let channel = try await connection.openChannel()
+        for queue in [bed.topic, "\(bed.topic).h", fanoutQueue] { _ = try? await channel.queueDelete(queue) }
+        try? await channel.exchangeDelete(bed.exchange)
+        try? await channel.exchangeDelete(classic.fanoutExchange)
+        try await connection.close()
+    }
+
     @Test func aHundredConcurrentCallsShareOneConnection() async throws {
         let bed = RPCTestBed("concurrency")
         let client = try bed.client()

@@ -203,7 +203,8 @@ struct RPCTestBed: Sendable {
         _ host: String,
         version: String = "1.3",
         concurrency: Int = 8,
-        blockingServer: String? = nil
+        blockingServer: String? = nil,
+        quorum: Bool = false
     ) throws -> OsloRPCServer {
         OsloRPCServer(
             connection: try RPCTestEnvironment.connection(),
@@ -220,17 +221,19 @@ struct RPCTestBed: Sendable {
                 )
             ],
             concurrency: concurrency,
+            quorum: quorum,
             backoff: AMQPBackoff(initial: .milliseconds(50), maximum: .milliseconds(500)),
             logger: RPCTestEnvironment.logger
         )
     }
 
-    func client(timeout: Duration = .seconds(20), topic: String? = nil) throws -> OsloRPCClient {
+    func client(timeout: Duration = .seconds(20), topic: String? = nil, quorum: Bool = false) throws -> OsloRPCClient {
         OsloRPCClient(
             connection: try RPCTestEnvironment.connection(),
             exchange: self.exchange,
             topic: topic ?? self.topic,
             defaultTimeout: timeout,
+            quorum: quorum,
             backoff: AMQPBackoff(initial: .milliseconds(50), maximum: .milliseconds(500)),
             logger: RPCTestEnvironment.logger
         )

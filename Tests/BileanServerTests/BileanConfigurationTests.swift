@@ -572,7 +572,7 @@ import Testing
         for line in SampleConfiguration.text().split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("[") {
                 text += line + "\n"
-            } else if line.hasPrefix("#"), !line.hasPrefix("# "), !line.hasSuffix("= ") {
+            } else if line.hasPrefix("#"), !line.hasPrefix("# "), !line.hasSuffix("=") {
                 text += line.dropFirst() + "\n"
             }
         }
@@ -581,5 +581,16 @@ import Testing
         #expect(sample.bindPort == none.bindPort && sample.freezeHold == none.freezeHold)
         #expect(sample.notification.exchanges == none.notification.exchanges)
         #expect(sample.api.authStrategy == none.api.authStrategy && sample.engineMode == none.engineMode)
+    }
+
+    @Test func theShippedSamplesAreCurrent() throws {
+        let etc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../etc")
+        let sample = try String(contentsOf: etc.appendingPathComponent("bilean.conf.sample"), encoding: .utf8)
+        #expect(
+            sample == SampleConfiguration.text(),
+            "run: bilean-server --print-sample-config > etc/bilean.conf.sample"
+        )
+        let policy = try String(contentsOf: etc.appendingPathComponent("policy.yaml.sample"), encoding: .utf8)
+        #expect(policy == BileanServer.samplePolicy(), "run: bilean-server --print-policy > etc/policy.yaml.sample")
     }
 }

@@ -16,10 +16,10 @@ import Testing
 struct DistributedDeploymentTests {
     typealias Flow = NotificationFlowTests
 
-    static func shared(_ setup: Flow.Setup, database: String) throws -> String {
+    static func shared(_ setup: Flow.Setup, database: String, transportURL: String? = nil) throws -> String {
         """
         [DEFAULT]
-        transport_url = \(try NotificationPeer.transportURL())
+        transport_url = \(try transportURL ?? NotificationPeer.transportURL())
         debug = true
         control_exchange = \(setup.prefix)-bilean
         rpc_response_timeout = 5

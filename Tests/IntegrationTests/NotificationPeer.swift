@@ -33,10 +33,11 @@ enum NotificationPeer {
     }
 
     /// Runs a subcommand of the peer and returns the JSON object it printed.
+    /// - Parameter url: Another broker than the test broker (one `amqp://` host: pika takes no list).
     @discardableResult
-    static func run(_ arguments: [String], timeout: Double = 120) async throws -> JSONValue {
+    static func run(_ arguments: [String], timeout: Double = 120, url: String? = nil) async throws -> JSONValue {
         let python = try #require(Self.python, "BILEAN_TEST_PYTHON is not set (scripts/test sets it)")
-        let url = try #require(Self.brokerURL)
+        let url = try #require(url ?? Self.brokerURL)
         let subcommand = try #require(arguments.first)
         let output = try await BileanProcesses.runExecutable(
             python,

@@ -12,26 +12,39 @@ import Foundation
 /// - the caller's reply queue `reply_<uuid hex>`, reached through the default exchange, with the same expiry.
 ///
 /// Durability follows `[oslo_messaging_rabbit] amqp_durable_queues` for the control exchange and the server queues.
+/// With `rabbit_quorum_queue`, as in oslo's driver, the two server queues (`<topic>` and `<topic>.<host>`, oslo's
+/// `declare_topic_consumer`) are quorum queues (`x-queue-type: quorum`, replicated on a RabbitMQ cluster), which are
+/// durable, and so is the control exchange (oslo's `durable` is `amqp_durable_queues or rabbit_quorum_queue`); the
+/// fanout and reply queues stay classic and transient (oslo's separate `rabbit_transient_quorum_queue`, which Bilean
+/// does not offer).
 package struct OsloRPCTopology: Sendable, Hashable {
     /// The control exchange.
     package var exchange: String
     /// The topic (e.g. `bilean-engine`).
     package var topic: String
-    /// `amqp_durable_queues`: a durable control exchange and server queues.
+    /// A durable control exchange and server queues: `amqp_durable_queues`, or `rabbit_quorum_queue`.
     package var durable: Bool
+    /// `rabbit_quorum_queue`: the server queues are quorum queues.
+    package var quorum: Bool
 
     /// The expiry of the transient queues (fanout and reply), `rabbit_transient_queues_ttl`'s default of 1800 s.
     package static let transientQueueArguments: AMQPTable = ["x-expires": .int32(1_800_000)]
+
+    /// The arguments of a quorum queue.
+    package static let quorumQueueArguments: AMQPTable = ["x-queue-type": "quorum"]
 
     /// Creates the names of a topic.
     /// - Parameters:
     ///   - exchange: The control exchange.
     ///   - topic: The topic.
-    ///   - durable: Whether the exchange and server queues are durable.
-    package init(exchange: String, topic: String, durable: Bool = false) {
+    ///   - durable: `amqp_durable_queues`: whether the exchange and server queues are durable.
+    ///   - quorum: `rabbit_quorum_queue`: whether the server queues are quorum queues (which makes them and the
+    ///     exchange durable, whatever `durable` says).
+    package init(exchange: String, topic: String, durable: Bool = false, quorum: Bool = false) {
         self.exchange = exchange
         self.topic = topic
-        self.durable = durable
+        self.durable = durable || quorum
+        self.quorum = quorum
     }
 
     /// The queue every server of the topic consumes from: `<topic>`.
@@ -66,6 +79,20 @@ package struct OsloRPCTopology: Sendable, Hashable {
         AMQPTopology.Exchange(self.fanoutExchange, type: "fanout", durable: false, autoDelete: true)
     }
 
+    /// A server queue (`<topic>` or `<topic>.<host>`), as oslo's `declare_topic_consumer` declares it: durable
+    /// with `amqp_durable_queues` or `rabbit_quorum_queue`, never auto-deleted, a quorum queue with the latter.
+    /// - Parameter name: The queue's name.
+    /// - Returns: The declaration.
+    package func topicQueueDeclaration(_ name: String) -> AMQPTopology.Queue {
+        AMQPTopology.Queue(
+            name,
+            durable: self.durable,
+            exclusive: false,
+            autoDelete: false,
+            arguments: self.quorum ? Self.quorumQueueArguments : [:]
+        )
+    }
+
     /// What a server declares on each connection: the control exchange, its two topic queues bound to it, the
     /// fanout exchange, and its fanout queue bound to that.
     /// - Parameters:
@@ -76,9 +103,7 @@ package struct OsloRPCTopology: Sendable, Hashable {
         let queues = [self.sharedQueue, self.serverQueue(host: host)]
         return AMQPTopology(
             exchanges: [self.controlExchangeDeclaration, self.fanoutExchangeDeclaration],
-            queues: queues.map {
-                AMQPTopology.Queue($0, durable: self.durable, exclusive: false, autoDelete: false)
-            } + [
+            queues: queues.map(self.topicQueueDeclaration) + [
                 AMQPTopology.Queue(
                     fanoutQueue,
                     durable: false,
@@ -91,6 +116,24 @@ package struct OsloRPCTopology: Sendable, Hashable {
                 AMQPTopology.Binding(queue: fanoutQueue, exchange: self.fanoutExchange, routingKey: self.topic)
             ]
         )
+    }
+
+    /// What to do when the broker refuses to declare the exchange or a queue because it exists with other settings
+    /// (406 PRECONDITION_FAILED, "inequivalent arg …"): most often `rabbit_quorum_queue` or `amqp_durable_queues`
+    /// changed while the queues of the former setting still exist (a classic queue never becomes a quorum queue).
+    /// - Parameter error: The declaration's error.
+    /// - Returns: The advice, or `nil` for any other error.
+    package func declarationAdvice(for error: any Error) -> String? {
+        guard let error = error as? AMQPError, error.replyCode == .preconditionFailed,
+            error.replyText?.contains("inequivalent arg") == true
+        else { return nil }
+        return """
+            [oslo_messaging_rabbit] rabbit_quorum_queue (\(self.quorum)) or amqp_durable_queues changed while the \
+            exchange '\(self.exchange)' or the queues '\(self.topic)' and '\(self.topic).<host>' of the former setting \
+            still exist (a classic queue never becomes a quorum queue, nor the reverse): stop the engines, delete \
+            those queues (rabbitmqctl delete_queue NAME; the exchange too when the broker names it) and start the \
+            engines again, or set the options back
+            """
     }
 
     /// The reply queue, as oslo's `declare_direct_consumer` declares it.

@@ -152,14 +152,18 @@ package struct NotificationListener: Service {
     }
 
     /// The consuming loop: while batches commit (up to ``ListenerConfiguration/batchesInFlight`` at once, e.g. on
-    /// several engines over RPC), the next is received and parsed; batches are acknowledged strictly in order, each
-    /// once it and every batch before it have committed (the contiguous prefix), so a crash loses nothing.
+    /// several engines over RPC), the next is received and parsed. Batches are acknowledged strictly in order, each
+    /// as soon as it and every batch before it have committed (the contiguous prefix), by an acknowledger running
+    /// beside the loop: nothing billed stays unacknowledged while the queue is idle, and a crash loses nothing.
     func consume(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
         var iterator = consumer.makeAsyncIterator()
-        var committing: [(batch: PreparedBatch, task: Task<IngestReport?, any Error>)] = []
-        let window = max(1, self.configuration.batchesInFlight)
+        let (committing, commits) = AsyncStream.makeStream(of: Committing.self)
+        let (slots, freed) = AsyncStream.makeStream(of: Void.self)
+        for _ in 0..<max(1, self.configuration.batchesInFlight) { freed.yield() }
+        var room = slots.makeAsyncIterator()
+        async let acknowledged: Void = self.acknowledgeInOrder(committing, freeing: freed)
         do {
-            receiving: while !stopping.isRequested,
+            while !stopping.isRequested,
                 let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
             {
                 var batch = self.prepare(deliveries)
@@ -168,14 +172,15 @@ package struct NotificationListener: Service {
                     buffered: iterator.bufferedCount,
                     at: BillingTime(date: Date())
                 )
-                // The oldest batches are acknowledged (in order) until there is room for this one.
-                while committing.count >= window {
-                    let oldest = committing.removeFirst()
-                    guard let report = try await oldest.task.value else { break receiving }
-                    await self.acknowledge(oldest.batch, report: report)
+                // Room for one more commit: an earlier batch was acknowledged (or the acknowledger stopped).
+                guard await room.next() != nil, !stopping.isRequested else {
+                    if let id = batch.lagID { self.lag.finished(id) }
+                    break
                 }
                 let prepared = batch
-                committing.append((prepared, Task { try await self.settle(prepared, stopping: stopping) }))
+                commits.yield(
+                    Committing(batch: prepared, task: Task { try await self.settle(prepared, stopping: stopping) })
+                )
             }
         } catch {
             if !stopping.isRequested {
@@ -185,11 +190,25 @@ package struct NotificationListener: Service {
                 )
             }
         }
-        // The batches in hand still commit, and are acknowledged in order up to the first that did not. On a
-        // shutdown an ack may find the connection closed already; the broker then delivers those messages again,
-        // and that changes nothing.
+        // The batches in hand still commit and are acknowledged in order. On a shutdown an ack may find the
+        // connection closed already; the broker then delivers those messages again, and that changes nothing.
+        commits.finish()
+        await acknowledged
+        await consumer.close()
+    }
+
+    /// A batch being committed.
+    struct Committing: Sendable {
+        var batch: PreparedBatch
+        var task: Task<IngestReport?, any Error>
+    }
+
+    /// Acknowledges the committing batches in order as each commits; stops acknowledging at the first that did not
+    /// (a shutdown interrupted it: it and the later ones are delivered again). Frees a slot after each.
+    func acknowledgeInOrder(_ committing: AsyncStream<Committing>, freeing freed: AsyncStream<Void>.Continuation) async
+    {
         var acknowledging = true
-        for entry in committing {
+        for await entry in committing {
             let report = try? await entry.task.value
             if acknowledging, let report {
                 await self.acknowledge(entry.batch, report: report)
@@ -197,8 +216,9 @@ package struct NotificationListener: Service {
                 acknowledging = false
                 if let id = entry.batch.lagID { self.lag.finished(id) }
             }
+            freed.yield()
         }
-        await consumer.close()
+        freed.finish()
     }
 
     /// A batch of deliveries, read.

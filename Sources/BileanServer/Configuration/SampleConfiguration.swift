@@ -348,7 +348,7 @@ package enum SampleConfiguration {
             for option in Self.options where option.section == section {
                 lines.append("")
                 lines.append("# \(option.help)")
-                lines.append("#\(option.name) = \(option.value)")
+                lines.append(option.value.isEmpty ? "#\(option.name) =" : "#\(option.name) = \(option.value)")
             }
             lines.append("")
         }

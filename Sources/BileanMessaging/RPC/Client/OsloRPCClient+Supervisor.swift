@@ -25,13 +25,12 @@ extension OsloRPCClient {
                 if Task.isCancelled { return }
                 failures += 1
                 self.withLink { $0.failed(String(describing: error)) }
-                self.logger.warning(
-                    "cannot set up the RPC client's AMQP connection; retrying",
-                    metadata: [
-                        "rpc.topic": "\(self.topology.topic)", "error": "\(String(reflecting: error))",
-                        "attempt": "\(failures)",
-                    ]
-                )
+                var metadata: Logger.Metadata = [
+                    "rpc.topic": "\(self.topology.topic)", "error": "\(String(reflecting: error))",
+                    "attempt": "\(failures)",
+                ]
+                if let advice = self.topology.declarationAdvice(for: error) { metadata["advice"] = "\(advice)" }
+                self.logger.warning("cannot set up the RPC client's AMQP connection; retrying", metadata: metadata)
                 continue
             }
             if failures > 0 {

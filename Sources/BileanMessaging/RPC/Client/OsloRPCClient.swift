@@ -51,6 +51,8 @@ package final class OsloRPCClient: Sendable {
     ///   - topic: The servers' topic (e.g. `bilean-engine`).
     ///   - defaultTimeout: A call's timeout when it names none (`rpc_response_timeout`, 60 s by default).
     ///   - durable: `amqp_durable_queues`: the control exchange is durable (as the servers declare it).
+    ///   - quorum: `rabbit_quorum_queue`: the servers' topic queues are quorum queues, which makes the control
+    ///     exchange durable too (as oslo, and the servers, declare it).
     ///   - backoff: The delays between reconnection attempts.
     ///   - eventLoopGroup: Where the connection runs.
     ///   - logger: The background logger (reconnections, unexpected replies; never arguments or results).
@@ -60,11 +62,12 @@ package final class OsloRPCClient: Sendable {
         topic: String,
         defaultTimeout: Duration,
         durable: Bool = false,
+        quorum: Bool = false,
         backoff: AMQPBackoff = AMQPBackoff(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) {
-        self.topology = OsloRPCTopology(exchange: exchange, topic: topic, durable: durable)
+        self.topology = OsloRPCTopology(exchange: exchange, topic: topic, durable: durable, quorum: quorum)
         self.connection = connection
         self.defaultTimeout = defaultTimeout
         self.backoff = backoff

@@ -42,13 +42,12 @@ extension OsloRPCServer {
             } catch {
                 if self.stopMode != nil || Task.isCancelled { return }
                 failures += 1
-                self.logger.warning(
-                    "cannot set up the RPC server's AMQP connection; retrying",
-                    metadata: [
-                        "rpc.topic": "\(self.topology.topic)", "error": "\(String(reflecting: error))",
-                        "attempt": "\(failures)",
-                    ]
-                )
+                var metadata: Logger.Metadata = [
+                    "rpc.topic": "\(self.topology.topic)", "error": "\(String(reflecting: error))",
+                    "attempt": "\(failures)",
+                ]
+                if let advice = self.topology.declarationAdvice(for: error) { metadata["advice"] = "\(advice)" }
+                self.logger.warning("cannot set up the RPC server's AMQP connection; retrying", metadata: metadata)
                 continue
             }
             if failures > 0 {

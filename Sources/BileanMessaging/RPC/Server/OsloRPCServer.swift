@@ -69,6 +69,8 @@ package final class OsloRPCServer: Service, Sendable {
     ///   - endpoints: The namespaces served.
     ///   - concurrency: The most requests in flight, and each consumer's prefetch.
     ///   - durable: `amqp_durable_queues`: a durable control exchange and topic queues.
+    ///   - quorum: `rabbit_quorum_queue`: the topic queues `<topic>` and `<topic>.<host>` are quorum queues
+    ///     (durable, and so is the control exchange), as oslo declares them.
     ///   - backoff: The delays between reconnection attempts.
     ///   - eventLoopGroup: Where the connection runs.
     ///   - logger: The background logger (requests are logged at debug, failures at warning or error; never
@@ -81,11 +83,12 @@ package final class OsloRPCServer: Service, Sendable {
         endpoints: [any RPCEndpoint],
         concurrency: Int,
         durable: Bool = false,
+        quorum: Bool = false,
         backoff: AMQPBackoff = AMQPBackoff(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) {
-        self.topology = OsloRPCTopology(exchange: exchange, topic: topic, durable: durable)
+        self.topology = OsloRPCTopology(exchange: exchange, topic: topic, durable: durable, quorum: quorum)
         self.host = host
         self.connection = connection
         self.dispatcher = RPCDispatcher(endpoints: endpoints)
@@ -105,6 +108,7 @@ package final class OsloRPCServer: Service, Sendable {
             metadata: [
                 "rpc.exchange": "\(self.topology.exchange)", "rpc.topic": "\(self.topology.topic)",
                 "rpc.host": "\(self.host)", "rpc.concurrency": "\(self.concurrency)",
+                "rpc.queue_type": "\(self.topology.quorum ? "quorum" : "classic")",
                 "broker": "\(self.connection.url.hosts.map { "\($0.host):\($0.port)" })",
             ]
         )
