@@ -141,7 +141,8 @@ struct KeystoneTokenValidatorTests {
         let validator = KeystoneTokenValidator(session: session, httpClient: client, logger: TestDatabase.logger)
         let started = ContinuousClock.now
         #expect(await Self.code(validator, "alice") == .unavailable)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // A refused connection fails at once; the bound leaves room for a loaded CI machine.
+        #expect(ContinuousClock.now - started < .seconds(30))
         try await client.shutdown()
     }
 }
