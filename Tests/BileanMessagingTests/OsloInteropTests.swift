@@ -130,7 +130,8 @@ struct OsloInteropTests {
         )
         let client = try bed.client()
         do {
-            #expect(await client.serverCount() == 1)
+            // The peer consumes shortly after it says it is ready.
+            #expect(try await client.serverCount(reaching: 1) == 1)
             let context = RPCContext(requestID: "req-sw", projectID: "p", userID: "u", roles: ["admin"], isAdmin: true)
             let echoed = try await client.call(
                 namespace: bed.namespace,

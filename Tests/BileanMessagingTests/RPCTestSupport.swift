@@ -336,3 +336,17 @@ struct RPCTestBed: Sendable {
         try? await connection.close()
     }
 }
+
+extension OsloRPCClient {
+    /// The topic's server count once it is `expected`, or the last one read within 30 s (a loaded machine may be
+    /// slow to connect, or to see a new consumer).
+    func serverCount(reaching expected: Int) async throws -> Int? {
+        var servers = await self.serverCount()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while servers != expected && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            servers = await self.serverCount()
+        }
+        return servers
+    }
+}
