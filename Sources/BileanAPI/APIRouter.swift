@@ -35,6 +35,7 @@ package enum APIRouter {
                 )
             )
         }
+        router.add(middleware: CallerContextMiddleware())
         let routes = RouteTable(router: router)
         VersionController().addRoutes(to: routes)
         UsersController(engine: engine).addRoutes(to: routes)

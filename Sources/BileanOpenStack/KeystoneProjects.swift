@@ -1,7 +1,7 @@
 package import AsyncHTTPClient
 package import BileanCore
 import Foundation
-package import Logging
+import Logging
 package import NIOCore
 import NIOHTTP1
 

@@ -20,7 +20,7 @@ package struct EngineRPCCaller: Sendable {
     package func call(
         _ method: String,
         _ args: [String: JSONValue],
-        context: RPCContext = RPCContext.service
+        context: RPCContext = RPCContext.outgoing
     ) async throws(BileanError) -> JSONValue {
         do {
             return try await self.client.call(
@@ -64,6 +64,10 @@ extension RPCContext {
     package static var service: RPCContext {
         RPCContext(requestID: nil, projectID: nil, userID: nil, roles: ["admin"], isAdmin: true)
     }
+
+    /// The context a call sends: the API request's the current task works for (``CallerContext/current``: its
+    /// request id and caller, which the api has authorized), or ``service``.
+    package static var outgoing: RPCContext { CallerContext.current ?? .service }
 }
 
 /// Runs a served method, turning its failures into typed remote errors.

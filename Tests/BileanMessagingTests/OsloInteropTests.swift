@@ -71,13 +71,14 @@ struct OsloInteropTests {
                     RPCPeer.spec("echo", namespace: namespace, version: "2.0"),
                     RPCPeer.spec("nope", namespace: namespace),
                     RPCPeer.spec("whoami", namespace: namespace, server: "h1"),
-                    // oslo's call monitor: without the server's heartbeats it gives up after 2 s.
+                    // oslo's call monitor: without the server's heartbeats (every 3 s) it gives up after 6 s. A
+                    // shorter monitor timed out on a loaded CI machine, where delivery alone can take seconds.
                     RPCPeer.spec(
                         "sleep",
                         namespace: namespace,
-                        args: ["ms": .number("3000")],
-                        rpcTimeout: 20,
-                        callMonitorTimeout: 2
+                        args: ["ms": .number("8000")],
+                        rpcTimeout: 30,
+                        callMonitorTimeout: 6
                     ),
                     RPCPeer.spec("remember", namespace: namespace, args: ["value": .number("1")], cast: true),
                     RPCPeer.spec(

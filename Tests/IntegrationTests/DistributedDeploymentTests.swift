@@ -152,6 +152,15 @@ struct DistributedDeploymentTests {
             _ = try Flow.json(try await api.cli("user-recharge", short, "--value", "1", "-f", "json"))
             let shown = try Flow.json(try await api.cli("user-show", funded, "-f", "json"))
             #expect(shown["balance"] == .string("1000"), "\(shown)")
+            // The api's request id travels in the RPC context: the engine that served it logs it.
+            let read = try await KeystoneTestServer.send("GET", api.url + "/v1/users/\(funded)", headers: [:])
+            let requestID = try #require(read.headers["x-openstack-request-id"], "\(read.headers)")
+            let logged = Date().addingTimeInterval(10)
+            while !deployment.engines.contains(where: { $0.log.contains("request.id=\(requestID)") }) && Date() < logged
+            {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(deployment.engines.contains { $0.log.contains("request.id=\(requestID)") })
 
             // No engine: the api answers 503 within rpc_response_timeout (5 s) and the listener bills nothing and
             // loses nothing.

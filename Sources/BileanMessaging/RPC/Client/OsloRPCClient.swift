@@ -44,6 +44,9 @@ package final class OsloRPCClient: Sendable {
     /// The routing key prefix of the barriers that follow casts (``OsloRPCClient``): no queue has such a name.
     static let barrierPrefix = "bilean-rpc-barrier."
 
+    /// How many times a request the broker refuses (nacks) is published, each time on a new connection.
+    static let nackRetries = 3
+
     /// Creates a client; it connects on the first call.
     /// - Parameters:
     ///   - connection: The broker.
@@ -248,6 +251,7 @@ package final class OsloRPCClient: Sendable {
         barrier: String? = nil
     ) async throws(RPCCallError) -> Int {
         let buffer = ByteBuffer(string: body)
+        var nacks = 0
         while true {
             let session = try await self.session(until: deadline, timeout: timeout)
             let remaining = deadline - ContinuousClock.now
@@ -280,7 +284,18 @@ package final class OsloRPCClient: Sendable {
                 try await receipt.confirmed()
                 return session.generation
             } catch let error as AMQPError where error.code == .publishNacked {
-                throw .unreachable("the message broker refused the request")
+                // RabbitMQ 3.10 can nack every later publish of a channel that first published to a quorum queue
+                // while the queue elected a new leader (seen after a cluster node was killed). A new connection,
+                // and so a new channel, is accepted: publish there, a few times at most. A request published again
+                // is safe: calls are idempotent (message ids, idempotency keys).
+                nacks += 1
+                self.logger.warning(
+                    "the message broker refused an RPC request; publishing it again on a new connection",
+                    metadata: ["rpc.topic": "\(self.topology.topic)", "attempt": "\(nacks)"]
+                )
+                self.lost(session)
+                await session.close()
+                if nacks >= Self.nackRetries { throw .unreachable("the message broker refused the request") }
             } catch let error as AMQPError where error.isConnectionFailure {
                 self.logger.info(
                     "the AMQP connection failed before the broker confirmed an RPC request; publishing it again",
