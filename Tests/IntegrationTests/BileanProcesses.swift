@@ -198,7 +198,13 @@ final class ServerProcess: @unchecked Sendable {
         }
         if self.process.isRunning {
             kill(self.process.processIdentifier, SIGKILL)
-            Issue.record("bilean-server did not stop within 30 s of SIGTERM")
+            Issue.record(
+                """
+                bilean-server \(self.process.arguments?.first ?? "") did not stop within 30 s of SIGTERM; the end of \
+                its log:
+                \(self.log.suffix(4000))
+                """
+            )
         }
         self.process.waitUntilExit()
         return self.process.terminationStatus

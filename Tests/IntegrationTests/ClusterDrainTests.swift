@@ -104,15 +104,7 @@ struct ClusterDrainTests {
             configurationName: "api.conf"
         )
         processes.append(api)
-        try await Flow.createPrices(on: api)
-        let run = String(setup.prefix.suffix(8))
-        var expected: [String: String] = [:]
-        for user in 0..<10 {
-            let project = "bench\(run)-project-\(user)"
-            _ = try Flow.json(try await api.cli("user-recharge", project, "--value", "100", "-f", "json"))
-            // 500 servers each, an hour of m1.small (0.05 / h) each.
-            expected[project] = "75"
-        }
+        let (run, expected) = try await DistributedDeploymentTests.fundTenProjects(setup, api: api)
         // The quorum queue and its bindings exist once a listener has started; then 10,000 wait in it.
         let first = try await DistributedDeploymentTests.role("notification", setup, remote)
         try await Self.waitForConsumers(1, queue: setup.queue, cluster: cluster)

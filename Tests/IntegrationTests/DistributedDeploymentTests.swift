@@ -217,45 +217,118 @@ struct DistributedDeploymentTests {
         }
     }
 
+    /// The price list and 10 projects `bench<run>-project-N` with 100 each, as `notify-peer.py preload --users 10
+    /// --run RUN` bills them; and the balances 10,000 of its notifications (500 servers each, an hour of m1.small at
+    /// 0.05 / h) leave them.
+    static func fundTenProjects(
+        _ setup: Flow.Setup,
+        api: ServerProcess
+    ) async throws -> (
+        run: String, expected: [String: String]
+    ) {
+        try await Flow.createPrices(on: api)
+        let run = String(setup.prefix.suffix(8))
+        var expected: [String: String] = [:]
+        for user in 0..<10 {
+            let project = "bench\(run)-project-\(user)"
+            _ = try Flow.json(try await api.cli("user-recharge", project, "--value", "100", "-f", "json"))
+            expected[project] = "75"
+        }
+        return (run, expected)
+    }
+
+    /// 10 funded projects and 10,000 notifications waiting in the listener's queue for them (500 servers each, an
+    /// hour of m1.small at 0.05 / h): the balances they must end with once drained.
+    static func preloadTenThousand(_ deployment: Deployment, api: ServerProcess) async throws -> [String: String] {
+        let setup = deployment.setup
+        let (run, expected) = try await Self.fundTenProjects(setup, api: api)
+        // The queue and its bindings exist once a listener has started; then 10,000 wait in it.
+        let first = try await DistributedDeploymentTests.role("notification", setup, deployment.remote)
+        try await Flow.waitForListener(setup)
+        #expect(try await first.stop() == 0)
+        try await NotificationPeer.run(
+            [
+                "preload", "--queue", setup.queue, "--exchange", setup.nova, "--count", "10000", "--users", "10",
+                "--run", run,
+            ],
+            timeout: 300
+        )
+        return expected
+    }
+
+    /// Starts the listener and returns once it has billed a few batches, while most of the queue still waits.
+    static func startDraining(_ deployment: Deployment) async throws -> ServerProcess {
+        let listener = try await deployment.start("notification")
+        let deadline = Date().addingTimeInterval(120)
+        while listener.log.components(separatedBy: "notifications billed").count <= 3 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return listener
+    }
+
+    /// Expects that the drain was interrupted early (`left`), then that every balance ends exact and the queue empty.
+    static func expectDrained(
+        _ deployment: Deployment,
+        api: ServerProcess,
+        expected: [String: String],
+        left: JSONValue
+    )
+        async throws
+    {
+        #expect((Int(left["messages"]?.numberText ?? "") ?? 0) > 0, "the interruption came after the drain: \(left)")
+        try await Flow.expectBalances(expected, on: api, timeout: 240)
+        let drained = try await NotificationPeer.run(["queue-depth", "--queue", deployment.setup.queue])
+        #expect(drained["messages"] == .number("0"), "\(drained)")
+    }
+
     @Test func anEngineKilledMidDrainLosesNothingAndBillsNothingTwice() async throws {
         try await Self.withDeployment { deployment in
-            let setup = deployment.setup
             try await deployment.startEngines(2)
             let api = try await deployment.startAPI()
-            try await Flow.createPrices(on: api)
-            let run = String(setup.prefix.suffix(8))
-            var expected: [String: String] = [:]
-            for user in 0..<10 {
-                let project = "bench\(run)-project-\(user)"
-                _ = try Flow.json(try await api.cli("user-recharge", project, "--value", "100", "-f", "json"))
-                // 500 servers each, an hour of m1.small (0.05 / h) each.
-                expected[project] = "75"
-            }
-            // The queue and its bindings exist once a listener has started; then 10,000 wait in it.
-            let first = try await DistributedDeploymentTests.role("notification", setup, deployment.remote)
-            try await Flow.waitForListener(setup)
-            #expect(try await first.stop() == 0)
-            try await NotificationPeer.run(
-                [
-                    "preload", "--queue", setup.queue, "--exchange", setup.nova, "--count", "10000", "--users", "10",
-                    "--run", run,
-                ],
-                timeout: 300
-            )
-            let listener = try await deployment.start("notification")
-            // Kill an engine once a few batches went through, while most of the queue is still there.
-            let deadline = Date().addingTimeInterval(120)
-            while listener.log.components(separatedBy: "notifications billed").count <= 3 && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            let expected = try await Self.preloadTenThousand(deployment, api: api)
+            _ = try await Self.startDraining(deployment)
             let victim = deployment.engines.removeFirst()
             kill(victim.process.processIdentifier, SIGKILL)
             victim.process.waitUntilExit()
-            let left = try await NotificationPeer.run(["queue-depth", "--queue", setup.queue])
-            #expect((Int(left["messages"]?.numberText ?? "") ?? 0) > 0, "the kill came after the drain: \(left)")
-            try await Flow.expectBalances(expected, on: api, timeout: 240)
-            let drained = try await NotificationPeer.run(["queue-depth", "--queue", setup.queue])
-            #expect(drained["messages"] == .number("0"), "\(drained)")
+            let left = try await NotificationPeer.run(["queue-depth", "--queue", deployment.setup.queue])
+            try await Self.expectDrained(deployment, api: api, expected: expected, left: left)
         }
+    }
+
+    /// Issue #15 §3: PostgreSQL crashes (an immediate stop) in the middle of a drain and is back 3 s later; the
+    /// engines reconnect and the listener's batches, kept unacknowledged meanwhile, are billed once.
+    @Test func aPostgreSQLRestartMidDrainLosesNothingAndBillsNothingTwice() async throws {
+        let postgres = try TestPostgresServer.start()
+        do {
+            try await Flow.withSetup { setup in
+                let deployment = try Deployment(setup: setup, database: postgres.url)
+                do {
+                    try await deployment.startEngines(2)
+                    let api = try await deployment.startAPI()
+                    let expected = try await Self.preloadTenThousand(deployment, api: api)
+                    let listener = try await Self.startDraining(deployment)
+                    try postgres.restart(down: 3)
+                    let left = try await NotificationPeer.run(["queue-depth", "--queue", setup.queue])
+                    try await Self.expectDrained(deployment, api: api, expected: expected, left: left)
+                    // Nothing was blamed on the messages while the database was away.
+                    #expect(!listener.log.contains("notification set aside"))
+                    let retried = listener.log.components(separatedBy: "cannot bill a batch").count - 1
+                    print(
+                        "postgres restart mid-drain: \(left["messages"]?.numberText ?? "?") of 10000 left at the crash, "
+                            + "\(retried) batch attempt(s) failed and retried"
+                    )
+                } catch {
+                    await deployment.stopAll()
+                    throw error
+                }
+                for process in deployment.others.reversed() + deployment.engines {
+                    #expect(try await process.stop() == 0)
+                }
+            }
+        } catch {
+            try? postgres.stop()
+            throw error
+        }
+        try postgres.stop()
     }
 }

@@ -60,7 +60,12 @@ struct NotificationFlowTests {
 
     static func withSetup(_ body: (Setup) async throws -> Void) async throws {
         let directory = try BileanProcesses.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
+        // BILEAN_TEST_KEEP_DIRS=1 keeps the processes' logs and configurations, to read after a failure.
+        defer {
+            if ProcessInfo.processInfo.environment["BILEAN_TEST_KEEP_DIRS"] != "1" {
+                try? FileManager.default.removeItem(at: directory)
+            }
+        }
         let prefix = "it-\(UUID().uuidString.prefix(8).lowercased())"
         try await body(Setup(prefix: prefix, directory: directory))
     }

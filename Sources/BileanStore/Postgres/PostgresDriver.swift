@@ -132,12 +132,14 @@ package final class PostgresDriver: SQLDriver {
                 }
             }
             do {
-                let rows = try await self.connection.query(
+                let rows = try await Self.send(
                     PostgresQuery(unsafeSQL: sql, binds: bindings),
+                    on: self.connection,
                     logger: self.logger
                 )
                 var result: [SQLRow] = []
-                for try await row in rows {
+                result.reserveCapacity(rows.count)
+                for row in rows {
                     var values: [String: SQLValue] = [:]
                     for cell in row {
                         values[cell.columnName] = try Self.value(cell)
@@ -156,6 +158,29 @@ package final class PostgresDriver: SQLDriver {
                     underlying: SQLDebugContext(sql: sql, error: error)
                 )
             }
+        }
+
+        /// Sends a query and collects its rows, failing at once on a connection that is closed.
+        ///
+        /// postgres-nio 1.33.2 writes a query to the channel without a write promise: a query sent from off the
+        /// event loop just after the server closed the connection (a PostgreSQL crash or restart, then the
+        /// `ROLLBACK` after the failed statement) reaches a pipeline whose handler is gone, is dropped, and its
+        /// caller waits forever (fixed upstream by vapor/postgres-nio#487). On the connection's event loop an open
+        /// channel still has its handler, which always answers or fails the query: the check and the write happen
+        /// there.
+        static func send(
+            _ query: PostgresQuery,
+            on connection: PostgresConnection,
+            logger: Logger
+        ) async throws -> PostgresQueryResult {
+            try await connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+                guard !connection.isClosed else {
+                    return connection.eventLoop.makeFailedFuture(
+                        StoreError(.connection, "the PostgreSQL connection is closed")
+                    )
+                }
+                return connection.query(query, logger: logger)
+            }.get()
         }
 
         static func value(_ cell: PostgresCell) throws -> SQLValue {

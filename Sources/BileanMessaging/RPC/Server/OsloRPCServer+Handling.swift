@@ -30,7 +30,15 @@ extension OsloRPCServer {
             metadata: ["rpc.namespace": "\(request.namespace ?? "")", "redelivered": "\(delivery.redelivered)"]
         )
 
+        let started = ContinuousClock.now
         let outcome = await self.run(request, on: channel, logger: logger)
+        logger.debug(
+            "RPC request answered",
+            metadata: [
+                "duration": "\(ContinuousClock.now - started)",
+                "outcome": "\((try? outcome.get()).map { _ in "result" } ?? "failure")",
+            ]
+        )
         // A hard stop: no reply and no ack, so that the broker gives the request to another server.
         if Task.isCancelled { return }
         if let messageID = request.messageID, let replyQueue = request.replyQueue {
