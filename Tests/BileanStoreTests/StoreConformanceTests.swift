@@ -28,6 +28,20 @@ struct StoreConformanceTests {
                 try await connection.query("SELECT version FROM schema_migrations ORDER BY version")
             }
             #expect(try versions.map { try $0.integer("version") } == (1...Migrations.latestVersion).map { Int64($0) })
+            // A newer release migrated the database: this one refuses to run on it, and says why.
+            let newer = Migrations.latestVersion + 1
+            _ = try await store.driver.withTransaction { connection in
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(newer), 'from_the_future')"
+                )
+            }
+            let refused = await #expect(throws: StoreError.self) {
+                try await Migrations.run(on: store.driver, logger: TestDatabase.logger)
+            }
+            #expect(
+                refused?.description.contains("newer than this bilean-server knows") == true,
+                "\(String(describing: refused))"
+            )
         }
     }
 

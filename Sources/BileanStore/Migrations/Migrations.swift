@@ -262,10 +262,23 @@ package enum Migrations {
     ///   - driver: The database.
     ///   - logger: The logger.
     /// - Returns: The versions applied now.
-    /// - Throws: ``StoreError`` (`migration`) when a migration fails; it is rolled back.
+    /// - Throws: ``StoreError`` (`migration`) when a migration fails (it is rolled back), or when the database's
+    ///   schema is newer than this program knows (a newer release migrated it: this process must be upgraded too).
     @discardableResult
     package static func run(on driver: any SQLDriver, logger: Logger) async throws -> [Int] {
         var applied: [Int] = []
+        let found = try await driver.withTransaction { connection in
+            try await Self.newestApplied(on: connection)
+        }
+        if let found, found > Self.latestVersion {
+            throw StoreError(
+                .migration,
+                """
+                the database schema is at version \(found), newer than this bilean-server knows \
+                (\(Self.latestVersion)): a newer release migrated it; upgrade this process too
+                """
+            )
+        }
         for migration in Self.all {
             let ran = try await driver.withTransaction { connection in
                 try await Self.apply(migration, on: connection)
@@ -279,6 +292,21 @@ package enum Migrations {
             }
         }
         return applied
+    }
+
+    /// The newest version recorded in `schema_migrations`, or `nil` before the first migration.
+    private static func newestApplied(on connection: any SQLConnection) async throws -> Int? {
+        let exists: [SQLRow]
+        if connection.dialect == .postgres {
+            exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")
+        } else {
+            exists = try await connection.query(
+                "SELECT count(*) AS found FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            )
+        }
+        guard try exists.first?.integer("found") == 1 else { return nil }
+        let rows = try await connection.query("SELECT max(version) AS newest FROM schema_migrations")
+        return try rows.first?.optionalInteger("newest").map { Int($0) }
     }
 
     private static func apply(_ migration: Migration, on connection: any SQLConnection) async throws -> Bool {
