@@ -158,6 +158,45 @@ struct OsloRPCClientServerTests {
         await bed.cleanUp(servers: [], clients: [client])
     }
 
+    /// The broker refuses (nacks) every request to one server's queue (full, `reject-publish`): such a call fails
+    /// as unreachable, after being published again on new channels, at once rather than at its timeout; and a call
+    /// in flight on the same client meanwhile gets its reply.
+    @Test func aRequestTheBrokerRefusesFailsAndDisturbsNoOtherCall() async throws {
+        let bed = RPCTestBed("nacked")
+        let client = try bed.client(timeout: .seconds(30))
+        // The directed queue of server "full" takes no message: the broker nacks every publish to it.
+        let connection = try await AMQPConnection.connect(
+            configuration: try RPCTestEnvironment.connection(),
+            logger: RPCTestEnvironment.logger
+        )
+        let channel = try await connection.openChannel()
+        try await channel.exchangeDeclare(bed.exchange, type: "topic")
+        let full = "\(bed.topic).full"
+        _ = try await channel.queueDeclare(
+            full,
+            arguments: ["x-max-length": .int32(0), "x-overflow": "reject-publish"]
+        )
+        try await channel.queueBind(full, exchange: bed.exchange, routingKey: full)
+        try await bed.run(servers: [try bed.server("h1")], client: client) {
+            async let slow = bed.call(client, "sleep", ["ms": .number("1500")])
+            try await Task.sleep(for: .milliseconds(200))
+            let start = ContinuousClock.now
+            do throws(RPCCallError) {
+                _ = try await bed.call(client, "whoami", server: "full")
+                Issue.record("the broker took a request for a full queue")
+            } catch {
+                #expect(error == .unreachable("the message broker refused the request"))
+            }
+            #expect(ContinuousClock.now - start < .seconds(20))
+            #expect(try await slow == .string("h1"))
+            // The client still works, on its current channel.
+            #expect(try await bed.call(client, "whoami") == .string("h1"))
+        }
+        _ = try? await channel.queueDelete(full)
+        try? await connection.close()
+        await bed.cleanUp(servers: [], clients: [client])
+    }
+
     /// The queue of a stopped server is still there: a call times out (not unreachable), the topic has no server,
     /// and the request expires with its caller's timeout instead of waiting for the next server.
     @Test func aRequestNobodyWaitsForAnyMoreExpires() async throws {

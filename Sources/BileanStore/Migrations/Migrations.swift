@@ -298,6 +298,8 @@ package enum Migrations {
     private static func newestApplied(on connection: any SQLConnection) async throws -> Int? {
         let exists: [SQLRow]
         if connection.dialect == .postgres {
+            // Under the migrations' lock: not while a newer process is half-way through migrating.
+            try await connection.query("SELECT pg_advisory_xact_lock(7261900)")
             exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS found")
         } else {
             exists = try await connection.query(

@@ -108,18 +108,25 @@ struct ClientLink {
     }
 }
 
-/// One connection of an ``OsloRPCClient``: its channel (in confirm mode), the consumer of the reply queue and the
-/// messages the broker returns.
+/// One connection of an ``OsloRPCClient``: the channel it publishes on (in confirm mode) and the messages the
+/// broker returns there, and the consumer of the reply queue on a channel of its own.
 struct ClientSession: Sendable {
     /// Which connection of the client this is (1, 2, …).
     let generation: Int
     let connection: AMQPConnection
-    let channel: AMQPChannel
+    /// The channel the reply consumer runs on.
+    let replyChannel: AMQPChannel
+    let publisher: PublishChannel
     let replies: AMQPConsumer
+    /// The messages the broker returns on the first publishing channel (a replacement's are read by a task of
+    /// their own).
     let returns: AsyncStream<AMQPReturnedMessage>
 
     /// Whether it can still be used.
-    var isUsable: Bool { !self.connection.isClosed && self.channel.closeError == nil }
+    var isUsable: Bool {
+        !self.connection.isClosed && self.replyChannel.closeError == nil
+            && self.publisher.channel.channel.closeError == nil
+    }
 
     /// Closes the connection, ignoring errors.
     func close() async {

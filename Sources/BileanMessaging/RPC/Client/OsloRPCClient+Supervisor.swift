@@ -56,8 +56,8 @@ extension OsloRPCClient {
         }
     }
 
-    /// Connects: a channel in confirm mode, the control exchange and the reply queue declared as oslo declares
-    /// them, the reply consumer started.
+    /// Connects: a channel in confirm mode to publish on, the control exchange and the reply queue declared as
+    /// oslo declares them, the reply consumer started on a channel of its own.
     func openSession(generation: Int) async throws -> ClientSession {
         let connection = try await AMQPConnection.connect(
             configuration: self.connection,
@@ -74,26 +74,54 @@ extension OsloRPCClient {
                 durable: exchange.durable,
                 autoDelete: exchange.autoDelete
             )
+            let returns = try await channel.returnedMessages()
+            let replyChannel = try await connection.openChannel()
             let queue = OsloRPCTopology.replyQueueDeclaration(self.replyQueue)
-            try await channel.queueDeclare(
+            try await replyChannel.queueDeclare(
                 queue.name,
                 durable: queue.durable,
                 exclusive: queue.exclusive,
                 autoDelete: queue.autoDelete,
                 arguments: queue.arguments
             )
-            let returns = try await channel.returnedMessages()
-            let replies = try await channel.consume(queue: self.replyQueue, noAck: true)
+            let replies = try await replyChannel.consume(queue: self.replyQueue, noAck: true)
             return ClientSession(
                 generation: generation,
                 connection: connection,
-                channel: channel,
+                replyChannel: replyChannel,
+                publisher: PublishChannel(channel),
                 replies: replies,
                 returns: returns
             )
         } catch {
             try? await connection.close()
             throw error
+        }
+    }
+
+    /// Replaces the publishing channel `serial` of `session`, which the broker refused a request on, with a new
+    /// channel of the same connection (see ``PublishChannel``); does nothing when another refused request replaced
+    /// it already. When no channel can be opened, the connection is given up (the supervisor connects again).
+    func replacePublishChannel(of session: ClientSession, serial: Int) async {
+        guard session.publisher.channel.serial == serial else { return }
+        do {
+            let channel = try await session.connection.openChannel()
+            try await channel.confirmSelect()
+            let returns = try await channel.returnedMessages()
+            guard session.publisher.replace(serial: serial, with: channel) else {
+                try? await channel.close()
+                return
+            }
+            // The returns of this channel, until it closes with the connection: unstructured, as the channel
+            // outlives the request that opened it (the supervisor's pump reads the first channel's).
+            Task { for await returned in returns { self.returned(returned) } }
+        } catch {
+            self.logger.warning(
+                "cannot open a new RPC publishing channel; reconnecting",
+                metadata: ["error": "\(String(reflecting: error))"]
+            )
+            self.lost(session)
+            await session.close()
         }
     }
 
@@ -151,7 +179,7 @@ extension OsloRPCClient {
 
     /// A message the broker returned: a request no queue took (nobody ever declared the queue), or a cast's
     /// barrier (everything published before it on the channel has been returned already, if it was).
-    private func returned(_ message: AMQPReturnedMessage) {
+    func returned(_ message: AMQPReturnedMessage) {
         if message.exchange.isEmpty, message.routingKey.hasPrefix(Self.barrierPrefix) {
             let id = String(message.routingKey.dropFirst(Self.barrierPrefix.count))
             self.calls.withLock { $0.resolve(id, .success(.null)) }?.run()

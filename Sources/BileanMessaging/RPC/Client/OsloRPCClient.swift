@@ -44,7 +44,7 @@ package final class OsloRPCClient: Sendable {
     /// The routing key prefix of the barriers that follow casts (``OsloRPCClient``): no queue has such a name.
     static let barrierPrefix = "bilean-rpc-barrier."
 
-    /// How many times a request the broker refuses (nacks) is published, each time on a new connection.
+    /// How many times a request the broker refuses (nacks) is published again, each time on a new channel.
     static let nackRetries = 3
 
     /// Creates a client; it connects on the first call.
@@ -256,17 +256,18 @@ package final class OsloRPCClient: Sendable {
             let session = try await self.session(until: deadline, timeout: timeout)
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw .timeout(timeout) }
+            let (channel, serial) = session.publisher.channel
             do {
                 if exchange == self.topology.fanoutExchange {
                     let declaration = self.topology.fanoutExchangeDeclaration
-                    try await session.channel.exchangeDeclare(
+                    try await channel.exchangeDeclare(
                         declaration.name,
                         type: declaration.type,
                         durable: declaration.durable,
                         autoDelete: declaration.autoDelete
                     )
                 }
-                let receipt = try await session.channel.publish(
+                let receipt = try await channel.publish(
                     buffer,
                     exchange: exchange,
                     routingKey: routingKey,
@@ -274,7 +275,7 @@ package final class OsloRPCClient: Sendable {
                     properties: OsloRPCTopology.properties(expiration: expires ? remaining : nil)
                 )
                 if let barrier {
-                    try await session.channel.publish(
+                    try await channel.publish(
                         ByteBuffer(),
                         exchange: "",
                         routingKey: Self.barrierPrefix + barrier,
@@ -284,18 +285,19 @@ package final class OsloRPCClient: Sendable {
                 try await receipt.confirmed()
                 return session.generation
             } catch let error as AMQPError where error.code == .publishNacked {
-                // RabbitMQ 3.10 can nack every later publish of a channel that first published to a quorum queue
-                // while the queue elected a new leader (seen after a cluster node was killed). A new connection,
-                // and so a new channel, is accepted: publish there, a few times at most. A request published again
-                // is safe: calls are idempotent (message ids, idempotency keys).
+                // See ``PublishChannel``: published again on a new channel (a request published twice is applied
+                // once: ingest batches by message id, creations and recharges by their idempotency key; the other
+                // calls read or set a state).
                 nacks += 1
+                if nacks > Self.nackRetries { throw .unreachable("the message broker refused the request") }
                 self.logger.warning(
-                    "the message broker refused an RPC request; publishing it again on a new connection",
+                    "the message broker refused an RPC request; publishing it again on a new channel",
                     metadata: ["rpc.topic": "\(self.topology.topic)", "attempt": "\(nacks)"]
                 )
-                self.lost(session)
-                await session.close()
-                if nacks >= Self.nackRetries { throw .unreachable("the message broker refused the request") }
+                await self.replacePublishChannel(of: session, serial: serial)
+                // A queue electing its leader refuses for a moment: 100, 200, 300 ms before the next try.
+                let pause = Duration.milliseconds(100 * nacks)
+                if deadline - ContinuousClock.now > pause { try? await Task.sleep(for: pause) }
             } catch let error as AMQPError where error.isConnectionFailure {
                 self.logger.info(
                     "the AMQP connection failed before the broker confirmed an RPC request; publishing it again",
