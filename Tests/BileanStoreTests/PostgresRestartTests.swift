@@ -34,7 +34,7 @@ struct PostgresRestartTests {
         var logger = Logger(label: "bilean.test.pg")
         logger.logLevel = .notice
         try await PostgresDriver.withDriver(url: server.url, logger: logger) { driver in
-            try await driver.withTransaction { try await $0.query("CREATE TABLE counts (n integer)") }
+            _ = try await driver.withTransaction { try await $0.query("CREATE TABLE counts (n integer)") }
             let load = Load()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in 0..<8 {
