@@ -3,16 +3,32 @@ package import BileanMessaging
 
 /// The `accounts` namespace (version 1.0), served by `bilean-server engine` for the API.
 ///
-/// A repeated request (redelivered after an engine died) changes nothing twice: `recharge`, `create_rule` and
-/// `create_policy` carry the caller's idempotency `key` as the new object's id (the engine returns the object made
-/// the first time); every other state-changing method sets a state (a second call finds it set) or is keyed by
-/// message ids (`apply`). A repeated deletion may answer "not found".
+/// A repeated request (redelivered after an engine died, or published again after the broker refused it) changes
+/// nothing twice. Every state-changing call carries the caller's `idempotency_key`: its result is stored under it
+/// (``RPCResultStore``, for `[DEFAULT] rpc_idempotency_retention`), and the same key answers that result again.
+/// The result is stored just after the call's own transaction commits; in the moment between, the calls stay safe
+/// as they are: `recharge`, `create_rule` and `create_policy` use the caller's `key` as the new object's id, `apply`
+/// is keyed by message ids, and the others set a state (only a repeated deletion could then answer "not found").
 package struct AccountsEndpoint: RPCEndpoint {
     let service: any AccountsService
+    let results: (any RPCResultStore)?
+    let retention: Duration
+    private let purges: PurgeSchedule
 
     /// Serves an accounts service (the engine).
-    package init(service: any AccountsService) {
+    /// - Parameters:
+    ///   - service: The engine.
+    ///   - results: Where the results of state-changing calls are kept by idempotency key; `nil`: not kept.
+    ///   - retention: How long they are kept (`rpc_idempotency_retention`).
+    package init(
+        service: any AccountsService,
+        results: (any RPCResultStore)? = nil,
+        retention: Duration = .seconds(86_400)
+    ) {
         self.service = service
+        self.results = results
+        self.retention = retention
+        self.purges = PurgeSchedule()
     }
 
     package var namespace: String { AccountsEndpoint.name }
@@ -22,7 +38,50 @@ package struct AccountsEndpoint: RPCEndpoint {
     package static let name = "accounts"
     package static let currentVersion = "1.0"
 
+    /// The argument that carries a state-changing call's idempotency key.
+    package static let idempotencyKeyArgument = "idempotency_key"
+
+    /// The methods that change state: their results are kept by idempotency key.
+    package static let stateChangingMethods: Set<String> = [
+        "create_user", "delete_user", "recharge", "set_credit", "attach_policy", "settle", "create_rule",
+        "update_rule", "delete_rule", "create_policy", "update_policy", "delete_policy", "add_rules", "remove_rules",
+        "apply",
+    ]
+
     package func handle(method: String, args: [String: JSONValue], context: RPCContext) async throws -> JSONValue {
+        guard Self.stateChangingMethods.contains(method), let results = self.results,
+            case .string(let key)? = args[Self.idempotencyKeyArgument]
+        else {
+            return try await self.dispatch(method, args)
+        }
+        return try await served {
+            let now = results.currentTime()
+            if self.purges.isDue(at: now, every: min(self.retention, .seconds(60))) {
+                let microseconds = Int64(self.retention.components.seconds) * 1_000_000
+                _ = try await results.purgeRPCResults(before: now.adding(microseconds: -microseconds))
+            }
+            if let stored = try await results.storedRPCResult(key: key) {
+                guard stored.method == method else {
+                    throw BileanError(
+                        .conflict,
+                        "The idempotency key \(key) was used for \(stored.method), not \(method).",
+                        field: Self.idempotencyKeyArgument
+                    )
+                }
+                return stored.result
+            }
+            let result = try await self.dispatch(method, args)
+            // Not stored (the database failed just after the call committed): the call's result stands, and a
+            // repeat is as safe as without the record (see above).
+            try? await results.storeRPCResult(
+                StoredRPCResult(key: key, method: method, result: result, storedAt: results.currentTime())
+            )
+            return result
+        }
+    }
+
+    /// Runs a method.
+    func dispatch(_ method: String, _ args: [String: JSONValue]) async throws -> JSONValue {
         try await served {
             let object = try RPCObject(.object(args), "args")
             let service = self.service

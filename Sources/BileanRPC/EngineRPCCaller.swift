@@ -22,6 +22,14 @@ package struct EngineRPCCaller: Sendable {
         _ args: [String: JSONValue],
         context: RPCContext = RPCContext.outgoing
     ) async throws(BileanError) -> JSONValue {
+        var args = args
+        if self.namespace == AccountsEndpoint.name, AccountsEndpoint.stateChangingMethods.contains(method),
+            args[AccountsEndpoint.idempotencyKeyArgument] == nil
+        {
+            // One key per call (a call published again, or delivered again, carries the same one): the object key
+            // of a creation or recharge when it has one.
+            args[AccountsEndpoint.idempotencyKeyArgument] = args["key"] ?? .string(RPCAccountsService.newKey())
+        }
         do {
             return try await self.client.call(
                 namespace: self.namespace,

@@ -139,7 +139,12 @@ package enum BileanServer {
                                 topic: Self.engineTopic,
                                 host: configuration.host,
                                 endpoints: [
-                                    AccountsEndpoint(service: engine), IngestEndpoint(service: engine),
+                                    AccountsEndpoint(
+                                        service: engine,
+                                        results: engine,
+                                        retention: .seconds(configuration.rpcIdempotencyRetention)
+                                    ),
+                                    IngestEndpoint(service: engine),
                                     JobsEndpoint(service: engine),
                                 ],
                                 concurrency: Self.engineConcurrency,

@@ -42,6 +42,62 @@ struct EndpointTests {
         }
     }
 
+    /// `rpc_idempotency_retention`: a state-changing call delivered again answers its stored result (a deletion
+    /// done already answers as it did, not "not found"); a key used for another method is a conflict; after the
+    /// retention the result is forgotten.
+    @Test(arguments: TestDatabase.available)
+    func aRepeatedCallAnswersItsStoredResultForTheRetention(_ database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let clock = ManualNow(BillingTime(seconds: 1_800_000_000))
+            let engine = Engine(store: store, now: { clock.now }, logger: TestDatabase.logger)
+            let accounts = AccountsEndpoint(service: engine, results: engine, retention: .seconds(3600))
+            let spec = Specs.nova([("m1.small", "0.05")])
+            _ = try await Self.call(
+                accounts,
+                "create_rule",
+                [
+                    "name": .string("nova"), "spec": spec, "metadata": .object([:]), "key": .string("r1"),
+                    "idempotency_key": .string("r1"),
+                ]
+            )
+            let delete: [String: JSONValue] = ["id": .string("r1"), "idempotency_key": .string("k-del")]
+            #expect(try await Self.call(accounts, "delete_rule", delete) == .null)
+            // Delivered again: the stored answer, not "not found".
+            #expect(try await Self.call(accounts, "delete_rule", delete) == .null)
+            #expect(try await engine.storedRPCResult(key: "k-del")?.method == "delete_rule")
+            // Without a key, the deletion runs again and finds nothing.
+            let again = await #expect(throws: RPCRemoteError.self) {
+                try await Self.call(accounts, "delete_rule", ["id": .string("r1")])
+            }
+            #expect(again?.kind == .notFound)
+            // A key used for another method.
+            do {
+                _ = try await Self.call(
+                    accounts,
+                    "delete_policy",
+                    ["id": .string("x"), "idempotency_key": .string("k-del")]
+                )
+                Issue.record("a key was used for two methods")
+            } catch let error as RPCRemoteError {
+                #expect(error.kind == .conflict && error.message.contains("k-del"), "\(error)")
+            }
+            // Reads keep no result.
+            _ = try await Self.call(
+                accounts,
+                "list_rules",
+                ["query": ListQuery().rpcValue, "idempotency_key": .string("k-read")]
+            )
+            #expect(try await engine.storedRPCResult(key: "k-read") == nil)
+            // Past the retention the result is purged (by the next keyed call) and the call runs again.
+            clock.advance(seconds: 3601)
+            let expired = await #expect(throws: RPCRemoteError.self) {
+                try await Self.call(accounts, "delete_rule", delete)
+            }
+            #expect(expired?.kind == .notFound)
+            #expect(try await engine.storedRPCResult(key: "k-del") == nil)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aRepeatedCreationMakesOneObject(_ database: TestDatabase) async throws {
         try await database.withStore { store in

@@ -89,6 +89,9 @@ extension BileanConfiguration {
             "rpc_response_timeout": { config, value throws(OptionError) in
                 config.rpcResponseTimeout = try Self.integer(value, in: 1...3600)
             },
+            "rpc_idempotency_retention": { config, value throws(OptionError) in
+                config.rpcIdempotencyRetention = try Self.integer(value, in: 60...31_536_000)
+            },
             "default_credit": { config, value throws(OptionError) in
                 let credit: Money
                 do {

@@ -27,6 +27,9 @@ package struct BileanConfiguration: Sendable {
     package var engineMode = EngineMode.local
     /// `[DEFAULT] rpc_response_timeout`, seconds: how long an RPC call to the engine waits for its answer.
     package var rpcResponseTimeout = 60
+    /// `[DEFAULT] rpc_idempotency_retention`, seconds: how long an engine keeps the results of state-changing calls
+    /// by idempotency key.
+    package var rpcIdempotencyRetention = 86_400
 
     /// `[DEFAULT] auth_strategy`, `[bilean_api]`: the API's settings.
     package var api = APIConfiguration()

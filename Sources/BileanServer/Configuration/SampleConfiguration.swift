@@ -75,6 +75,13 @@ package enum SampleConfiguration {
             help: "Seconds an RPC call to an engine waits for its answer."
         ),
         .init(
+            section: "DEFAULT",
+            name: "rpc_idempotency_retention",
+            value: "86400",
+            help:
+                "Seconds an engine keeps the result of a state-changing RPC call, answered again to the same call delivered twice."
+        ),
+        .init(
             section: "database",
             name: "connection",
             value: "",

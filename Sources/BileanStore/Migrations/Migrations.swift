@@ -251,6 +251,21 @@ package enum Migrations {
                 """,
             ]
         ),
+        Migration(
+            version: 5,
+            name: "the results of state-changing RPC calls, by idempotency key",
+            statements: [
+                """
+                CREATE TABLE rpc_results (
+                    idempotency_key TEXT PRIMARY KEY,
+                    method TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    stored_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX rpc_results_stored_at ON rpc_results (stored_at)",
+            ]
+        ),
     ]
 
     /// The newest schema version.

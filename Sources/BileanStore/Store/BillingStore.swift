@@ -222,6 +222,14 @@ package protocol StoreTransaction: Sendable {
     func listenerStatuses() async throws -> [ListenerStatus]
     /// Forgets a listener (retired).
     func deleteListenerStatus(_ listener: String) async throws -> Bool
+
+    /// The result of a state-changing RPC call stored under `key`, if any.
+    func rpcResult(key: String) async throws -> StoredRPCResult?
+    /// Stores the result of a state-changing RPC call; a key stored already keeps its first result.
+    func insertRPCResult(_ result: StoredRPCResult) async throws
+    /// Forgets the results stored before `time`.
+    /// - Returns: How many.
+    func deleteRPCResults(before time: BillingTime) async throws -> Int
 }
 
 /// One event of a resource's history, with what billing needs to re-price it.
