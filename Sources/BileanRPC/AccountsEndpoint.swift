@@ -12,7 +12,8 @@ package import BileanMessaging
 package struct AccountsEndpoint: RPCEndpoint {
     let service: any AccountsService
     let results: (any RPCResultStore)?
-    let retention: Duration
+    /// `rpc_idempotency_retention`, in seconds.
+    let retentionSeconds: Int64
     private let purges: PurgeSchedule
 
     /// Serves an accounts service (the engine).
@@ -27,7 +28,7 @@ package struct AccountsEndpoint: RPCEndpoint {
     ) {
         self.service = service
         self.results = results
-        self.retention = retention
+        self.retentionSeconds = retention.components.seconds
         self.purges = PurgeSchedule()
     }
 
@@ -56,9 +57,8 @@ package struct AccountsEndpoint: RPCEndpoint {
         }
         return try await served {
             let now = results.currentTime()
-            if self.purges.isDue(at: now, every: min(self.retention, .seconds(60))) {
-                let microseconds = Int64(self.retention.components.seconds) * 1_000_000
-                _ = try await results.purgeRPCResults(before: now.adding(microseconds: -microseconds))
+            if self.purges.isDue(at: now, everySeconds: min(self.retentionSeconds, 60)) {
+                _ = try await results.purgeRPCResults(before: now.adding(seconds: -self.retentionSeconds))
             }
             if let stored = try await results.storedRPCResult(key: key) {
                 guard stored.method == method else {

@@ -5,12 +5,10 @@ import Synchronization
 final class PurgeSchedule: Sendable {
     private let last = Mutex<BillingTime?>(nil)
 
-    /// Whether a purge is due at `now` (the last one was at least `interval` ago); if so, it counts as done now.
-    func isDue(at now: BillingTime, every interval: Duration) -> Bool {
-        let microseconds =
-            Int64(interval.components.seconds) * 1_000_000 + interval.components.attoseconds / 1_000_000_000_000
-        return self.last.withLock { last in
-            if let previous = last, now.microseconds - previous.microseconds < microseconds { return false }
+    /// Whether a purge is due at `now` (the last one was at least `seconds` ago); if so, it counts as done now.
+    func isDue(at now: BillingTime, everySeconds seconds: Int64) -> Bool {
+        self.last.withLock { last in
+            if let previous = last, previous.adding(seconds: seconds) > now { return false }
             last = now
             return true
         }

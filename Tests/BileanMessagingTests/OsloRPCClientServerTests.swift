@@ -231,9 +231,25 @@ struct OsloRPCClientServerTests {
         let client = try bed.client(timeout: .seconds(30))
         let first = try bed.server("a", blockingServer: "a")
         let second = try bed.server("b", blockingServer: "a")
+        try await Self.killMidCall(first, then: second, bed: bed, client: client) {}
+        await client.close()
+        await bed.cleanUp(servers: [first, second], clients: [client])
+    }
+
+    /// Runs `first` (blocking in `block`) and, after `beforeTheCall`, calls `block`: `first` takes the request and
+    /// blocks; `second` starts; `first` is killed (its task cancelled, so that it neither answers nor
+    /// acknowledges), and `second` answers the request delivered again.
+    static func killMidCall(
+        _ first: OsloRPCServer,
+        then second: OsloRPCServer,
+        bed: RPCTestBed,
+        client: OsloRPCClient,
+        beforeTheCall: () async throws -> Void
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let killable = Task { await first.run() }
             try await bed.waitForServers(1, client: client)
+            try await beforeTheCall()
             group.addTask {
                 // Answered by b once a is gone.
                 let result = try await bed.call(client, "block")
@@ -244,14 +260,11 @@ struct OsloRPCClientServerTests {
             #expect(bed.recorder.events == [.string("started:a")])
             group.addTask { await second.run() }
             try await bed.waitForServers(2, client: client)
-            // Killed: its task is cancelled, so that it neither answers nor acknowledges.
             killable.cancel()
             await killable.value
             try await group.next()
             group.cancelAll()
         }
-        await client.close()
-        await bed.cleanUp(servers: [first, second], clients: [client])
     }
 
     /// `rabbit_quorum_queue`: the topic queues are quorum queues and the control exchange is durable (a classic
@@ -262,9 +275,7 @@ struct OsloRPCClientServerTests {
         let client = try bed.client(timeout: .seconds(30), quorum: true)
         let first = try bed.server("a", blockingServer: "a", quorum: true)
         let second = try bed.server("b", blockingServer: "a", quorum: true)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let killable = Task { await first.run() }
-            try await bed.waitForServers(1, client: client)
+        try await Self.killMidCall(first, then: second, bed: bed, client: client) {
             #expect(try await bed.call(client, "add", ["a": .number("40"), "b": .number("2")]) == .number("42"))
             let connection = try await AMQPConnection.connect(
                 configuration: try RPCTestEnvironment.connection(),
@@ -294,20 +305,6 @@ struct OsloRPCClientServerTests {
                 arguments: OsloRPCTopology.transientQueueArguments
             )
             try await connection.close()
-
-            group.addTask {
-                // Answered by b once a is gone.
-                let result = try await bed.call(client, "block")
-                #expect(result == .string("b"))
-            }
-            _ = try await bed.recorder.waitFor(count: 1)
-            #expect(bed.recorder.events == [.string("started:a")])
-            group.addTask { await second.run() }
-            try await bed.waitForServers(2, client: client)
-            killable.cancel()
-            await killable.value
-            try await group.next()
-            group.cancelAll()
         }
         await client.close()
         await bed.cleanUp(servers: [first, second], clients: [client])

@@ -121,10 +121,11 @@ struct DistributedDeploymentTests {
         }
     }
 
-    /// Runs `body` on a deployment over a new PostgreSQL database; every process is stopped afterwards.
-    static func withDeployment(_ body: (Deployment) async throws -> Void) async throws {
+    /// Runs `body` on a deployment over `database`, or over a new database of the test PostgreSQL; every process
+    /// is stopped afterwards.
+    static func withDeployment(database: String? = nil, _ body: (Deployment) async throws -> Void) async throws {
         try await Flow.withSetup { setup in
-            try await TestDatabase.withPostgresDatabase { database in
+            func run(_ database: String) async throws {
                 let deployment = try Deployment(setup: setup, database: database)
                 do {
                     try await body(deployment)
@@ -135,6 +136,11 @@ struct DistributedDeploymentTests {
                 for process in deployment.others.reversed() + deployment.engines {
                     #expect(try await process.stop() == 0)
                 }
+            }
+            if let database {
+                try await run(database)
+            } else {
+                try await TestDatabase.withPostgresDatabase(run)
             }
         }
     }
@@ -300,30 +306,21 @@ struct DistributedDeploymentTests {
     @Test func aPostgreSQLRestartMidDrainLosesNothingAndBillsNothingTwice() async throws {
         let postgres = try TestPostgresServer.start()
         do {
-            try await Flow.withSetup { setup in
-                let deployment = try Deployment(setup: setup, database: postgres.url)
-                do {
-                    try await deployment.startEngines(2)
-                    let api = try await deployment.startAPI()
-                    let expected = try await Self.preloadTenThousand(deployment, api: api)
-                    let listener = try await Self.startDraining(deployment)
-                    try postgres.restart(down: 3)
-                    let left = try await NotificationPeer.run(["queue-depth", "--queue", setup.queue])
-                    try await Self.expectDrained(deployment, api: api, expected: expected, left: left)
-                    // Nothing was blamed on the messages while the database was away.
-                    #expect(!listener.log.contains("notification set aside"))
-                    let retried = listener.log.components(separatedBy: "cannot bill a batch").count - 1
-                    print(
-                        "postgres restart mid-drain: \(left["messages"]?.numberText ?? "?") of 10000 left at the crash, "
-                            + "\(retried) batch attempt(s) failed and retried"
-                    )
-                } catch {
-                    await deployment.stopAll()
-                    throw error
-                }
-                for process in deployment.others.reversed() + deployment.engines {
-                    #expect(try await process.stop() == 0)
-                }
+            try await Self.withDeployment(database: postgres.url) { deployment in
+                try await deployment.startEngines(2)
+                let api = try await deployment.startAPI()
+                let expected = try await Self.preloadTenThousand(deployment, api: api)
+                let listener = try await Self.startDraining(deployment)
+                try postgres.restart(down: 3)
+                let left = try await NotificationPeer.run(["queue-depth", "--queue", deployment.setup.queue])
+                try await Self.expectDrained(deployment, api: api, expected: expected, left: left)
+                // Nothing was blamed on the messages while the database was away.
+                #expect(!listener.log.contains("notification set aside"))
+                let retried = listener.log.components(separatedBy: "cannot bill a batch").count - 1
+                print(
+                    "postgres restart mid-drain: \(left["messages"]?.numberText ?? "?") of 10000 left at the crash, "
+                        + "\(retried) batch attempt(s) failed and retried"
+                )
             }
         } catch {
             try? postgres.stop()
