@@ -4,7 +4,8 @@ import NIOCore
 
 /// JSON responses.
 package enum JSONResponse {
-    /// A response with a JSON body (sorted keys, exact numbers).
+    /// A response with a JSON body: ``JSONValue/jsonText()`` (sorted keys, exact canonical numbers), the bytes
+    /// the store keeps.
     /// - Parameters:
     ///   - status: The status.
     ///   - body: The body.
@@ -14,7 +15,7 @@ package enum JSONResponse {
         do {
             text = try body.jsonText()
         } catch {
-            // Only a number whose text is not a decimal fails; our bodies never hold one.
+            // Only a number whose text is not a JSON number fails; our bodies never hold one.
             text =
                 #"{"code": 500, "title": "Internal Server Error", "error": {"type": "InternalError", "message": "response encoding failed"}}"#
             return Response(

@@ -1,10 +1,10 @@
 package import BileanCore
 
-/// The client's JSON parser: Core's ``ExactJSONReader``, which keeps every number as its exact text.
+/// The client's JSON parser: Core's ``ExactJSONReader``, keeping every number as its exact text as written.
 ///
-/// `JSONValue(jsonText:)` reads numbers through `Decimal`, which normalises them (`1.0` becomes `1`); the
-/// client shows the server's answers as they were sent, so it reads them with this parser instead. Numbers
-/// follow the JSON grammar exactly (no `NaN`, no leading `+` or zeros); a repeated key keeps its last value.
+/// `JSONValue(jsonText:)` gives numbers their canonical form (`1.0` becomes `1`); the client shows the server's
+/// answers as they were sent, so it keeps numbers as written instead. Numbers follow the JSON grammar exactly (no
+/// `NaN`, no leading `+` or zeros); an object that repeats a key is refused.
 package enum JSONReader {
     /// The deepest nesting of arrays and objects accepted.
     package static let maximumDepth = 512

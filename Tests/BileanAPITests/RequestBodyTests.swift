@@ -26,6 +26,8 @@ struct RequestBodyTests {
     static let badRecharges: [BadBody] = [
         BadBody(#"{"recharge": {"value": 1"#, names: "JSON"),
         BadBody(#"{"recharge": {"value": 1}} trailing"#, names: "JSON"),
+        BadBody(#"{"recharge": {"value": 1, "value": 1000}}"#, names: "duplicate key 'value'"),
+        BadBody(#"{"recharge": {"value": 1}, "recharge": {"value": 2}}"#, names: "duplicate key 'recharge'"),
         BadBody(#"[{"recharge": {"value": 1}}]"#, names: "array"),
         BadBody(#""recharge""#, names: "string"),
         BadBody("null"),

@@ -28,7 +28,7 @@ struct JSONReaderTests {
 
     @Test(arguments: [
         "", "{", "[1,]", "{\"a\" 1}", "01", "1.", ".5", "+1", "NaN", "tru", "\"unterminated", "\"a\u{01}\"",
-        "\"\\x\"", "\"\\ud800\"", "1 2", "{\"a\":1,}",
+        "\"\\x\"", "\"\\ud800\"", "1 2", "{\"a\":1,}", "{\"a\":1,\"a\":1}", "[{\"b\":{},\"b\":[]}]",
     ])
     func rejectsMalformedText(text: String) {
         #expect(throws: BileanClientError.self) { try JSONReader.parse(text) }

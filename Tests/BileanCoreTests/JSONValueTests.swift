@@ -95,6 +95,21 @@ struct JSONValueTests {
         #expect(try JSONValue(jsonText: JSONValue.number("100.0").jsonText()) == .number("100"))
     }
 
+    @Test func numbersBeyond38DigitsStayExact() throws {
+        // Decimal kept 38 digits and powers of ten from -128 to 127; the exact codec keeps every digit.
+        let long = "-1234567890123456789012345678901234567890.1234567890123456789"
+        #expect(try JSONValue(jsonText: "[\(long)]") == .array([.number(long)]))
+        #expect(try JSONValue.number(long).jsonText() == long)
+        #expect(try JSONValue(jsonText: "[1e400, 1.50e-300]") == .array([.number("1e400"), .number("1.5e-300")]))
+    }
+
+    @Test func aRepeatedKeyIsRefused() {
+        let failure = #expect(throws: ExactJSONReader.Failure.self) {
+            try JSONValue(jsonText: #"{"price": 1, "nested": {"a": 1}, "price": 2}"#)
+        }
+        #expect(failure?.problem == "duplicate key 'price'")
+    }
+
     @Test func badNumberTextFailsToEncode() {
         #expect(throws: (any Error).self) { try JSONValue.number("abc").jsonText() }
     }

@@ -1,10 +1,15 @@
-/// A strict JSON parser over raw bytes that keeps every number as its exact text.
+/// A strict JSON parser over raw bytes: Bilean's one JSON reader (the API, the listener, the store, messages, the
+/// client), the counterpart of ``ExactJSONWriter``.
 ///
-/// `JSONValue(jsonText:)` goes through Foundation's `JSONDecoder` and `Decimal`, which normalise numbers (`1.0`
-/// becomes `1`) and accept at most 38 digits. This one reads bytes as they come off the wire: numbers
-/// follow the JSON grammar exactly (no `NaN`, no leading `+` or zeros) and stay text, strings must be valid
-/// UTF-8, nesting is bounded (so a hostile body cannot exhaust the stack), and a repeated key keeps its last
-/// value, as Python's `json` does.
+/// Numbers follow the JSON grammar exactly (no `NaN`, no leading `+` or zeros) and stay text, never a `Double`
+/// or a `Decimal`: as written (``JSONNumber/Form/asWritten``, by default) or in canonical form
+/// (``JSONNumber/Form/canonical``: `1.0` becomes `1`, as `JSONValue(jsonText:)` and the API read them). Strings
+/// must be valid UTF-8, and nesting is bounded (so a hostile body cannot exhaust the stack).
+///
+/// An object that repeats a key is refused (`duplicate key 'x'`, at the offset of the second copy): Python's
+/// `json` keeps the last value and Foundation's `JSONDecoder` the first, so which the sender meant cannot be
+/// known. Keys are compared as Swift strings, so two keys that are canonically equivalent Unicode (`é` as one
+/// scalar, or as `e` and a combining accent) repeat too.
 package struct ExactJSONReader {
     /// Why a text is not JSON, and where.
     package struct Failure: Error, Sendable, Hashable {
@@ -16,22 +21,29 @@ package struct ExactJSONReader {
 
     private let bytes: [UInt8]
     private let maximumDepth: Int
+    private let numbers: JSONNumber.Form
     private var index = 0
     private var depth = 0
 
-    private init(_ bytes: [UInt8], maximumDepth: Int) {
+    private init(_ bytes: [UInt8], maximumDepth: Int, numbers: JSONNumber.Form) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
+        self.numbers = numbers
     }
 
     /// Parses one JSON value, with optional whitespace around it.
     /// - Parameters:
     ///   - bytes: The UTF-8 text.
     ///   - maximumDepth: The deepest nesting of arrays and objects accepted.
+    ///   - numbers: Whether numbers keep their text as written (the default) or take their canonical form.
     /// - Returns: The value.
     /// - Throws: ``Failure`` naming the byte offset and the problem.
-    package static func parse(_ bytes: [UInt8], maximumDepth: Int) throws(Failure) -> JSONValue {
-        var reader = ExactJSONReader(bytes, maximumDepth: maximumDepth)
+    package static func parse(
+        _ bytes: [UInt8],
+        maximumDepth: Int,
+        numbers: JSONNumber.Form = .asWritten
+    ) throws(Failure) -> JSONValue {
+        var reader = ExactJSONReader(bytes, maximumDepth: maximumDepth, numbers: numbers)
         reader.skipWhitespace()
         let value = try reader.readValue()
         reader.skipWhitespace()
@@ -111,12 +123,15 @@ package struct ExactJSONReader {
         while true {
             self.skipWhitespace()
             guard self.current == UInt8(ascii: "\"") else { throw self.failure("expected a string key") }
+            let keyOffset = self.index
             let key = try self.readString()
             self.skipWhitespace()
             guard self.current == UInt8(ascii: ":") else { throw self.failure("expected ':'") }
             self.index += 1
             self.skipWhitespace()
-            members[key] = try self.readValue()
+            guard members.updateValue(try self.readValue(), forKey: key) == nil else {
+                throw Failure(offset: keyOffset, problem: "duplicate key '\(Self.shown(key))'")
+            }
             self.skipWhitespace()
             switch self.current {
             case UInt8(ascii: ","):
@@ -184,7 +199,39 @@ package struct ExactJSONReader {
             guard Self.isDigit(self.current) else { throw self.failure("expected a digit in the exponent") }
             while Self.isDigit(self.current) { self.index += 1 }
         }
-        return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
+        switch self.numbers {
+        case .asWritten:
+            return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
+        case .canonical:
+            var canonical: [UInt8] = []
+            let end = self.index
+            let valid = self.bytes.withUnsafeBufferPointer { bytes in
+                JSONNumber.appendCanonical(UnsafeBufferPointer(rebasing: bytes[start..<end]), to: &canonical)
+            }
+            guard valid else {
+                // The grammar was checked above; this cannot happen.
+                throw Failure(offset: start, problem: "expected a number")
+            }
+            return String(decoding: canonical, as: UTF8.self)
+        }
+    }
+
+    /// A key as an error message shows it: its first 100 characters, control characters as `\u00xx`.
+    private static func shown(_ key: String) -> String {
+        var shown = ""
+        for (position, scalar) in key.unicodeScalars.enumerated() {
+            guard position < 100 else {
+                shown += "…"
+                break
+            }
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                let hex = String(scalar.value, radix: 16)
+                shown += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
     }
 
     private mutating func readString() throws(Failure) -> String {

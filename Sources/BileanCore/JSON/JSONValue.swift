@@ -1,9 +1,8 @@
-import Foundation
-
 /// A JSON value that keeps numbers as their exact decimal text.
 ///
-/// Rule specs, resource properties and metadata are free-form JSON. Numbers are never passed through `Double`:
-/// they are decoded through `Decimal` (exact for up to 38 digits) and kept as text.
+/// Rule specs, resource properties and metadata are free-form JSON. Numbers are never passed through `Double` or
+/// `Decimal`: they are kept as text, of any length. ``ExactJSONReader`` reads and ``ExactJSONWriter`` writes
+/// them: Bilean's one JSON codec.
 package enum JSONValue: Sendable, Hashable {
     /// `null`.
     case null
@@ -64,60 +63,22 @@ extension JSONValue {
     }
 }
 
-extension JSONValue: Codable {
-    package init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode(Decimal.self) {
-            self = .number(value.description)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a JSON value")
-        }
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .number(let text):
-            guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-                throw EncodingError.invalidValue(
-                    text,
-                    .init(codingPath: encoder.codingPath, debugDescription: "bad number")
-                )
-            }
-            try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
 extension JSONValue {
-    /// Serialises the value as compact JSON with sorted keys (for storage).
-    /// - Throws: An `EncodingError` for a number whose text is not a decimal.
-    package func jsonText() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        return String(decoding: data, as: UTF8.self)
+    /// The deepest nesting ``init(jsonText:)`` accepts, as Foundation's `JSONDecoder` did.
+    package static let maximumDepth = 512
+
+    /// Serialises the value as compact JSON with sorted keys and canonical numbers (for storage, the API and
+    /// messages): ``ExactJSONWriter`` with its default options, the bytes Foundation's `JSONEncoder` wrote.
+    /// - Throws: ``ExactJSONWriter/Failure`` for a number whose text is not a JSON number.
+    package func jsonText() throws(ExactJSONWriter.Failure) -> String {
+        try ExactJSONWriter.text(self)
     }
 
-    /// Parses JSON text (from storage or a request).
+    /// Parses JSON text (from storage or a request), numbers in canonical form (`1.0` becomes `1`), as `jsonText()`
+    /// writes them.
     /// - Parameter text: The JSON text.
-    /// - Throws: A `DecodingError` for text that is not JSON.
-    package init(jsonText text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    /// - Throws: ``ExactJSONReader/Failure`` for text that is not JSON, or an object that repeats a key.
+    package init(jsonText text: String) throws(ExactJSONReader.Failure) {
+        self = try ExactJSONReader.parse(Array(text.utf8), maximumDepth: Self.maximumDepth, numbers: .canonical)
     }
 }

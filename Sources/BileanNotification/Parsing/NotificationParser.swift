@@ -16,6 +16,12 @@ import BileanMessaging
 /// a string or `null`, `priority` a string (upper-cased here); both may be absent. Every `_context_*` key is
 /// optional and goes to ``Notification/context``. Other keys (`_unique_id`, …) are kept in the document only.
 ///
+/// Both levels are read by Core's ``ExactJSONReader`` (through BileanMessaging's `OsloEnvelope`), numbers kept as
+/// their exact text. An object anywhere in the body that repeats a key is set aside as
+/// ``NotificationRejection/Code/invalidJSON`` (`… is not JSON: duplicate key 'x' at byte n`): oslo.messaging's
+/// Python reader would keep the last value (and Foundation's `JSONDecoder` the first), but which copy the sender
+/// meant cannot be known.
+///
 /// The parser is pure: no I/O, no logging, and it never traps on input. A body larger than
 /// ``Configuration/maximumBodySize`` is refused before any parsing.
 package struct NotificationParser: Sendable {
@@ -74,20 +80,6 @@ package struct NotificationParser: Sendable {
     /// - Throws: ``NotificationRejection`` naming what is wrong.
     package func parse(_ body: String) throws(NotificationRejection) -> Notification {
         try self.parse(body.utf8)
-    }
-
-    private func json(_ bytes: [UInt8], what: String) throws(NotificationRejection) -> JSONValue {
-        do throws(ExactJSONReader.Failure) {
-            return try ExactJSONReader.parse(bytes, maximumDepth: self.configuration.maximumDepth)
-        } catch {
-            if String(validating: bytes, as: UTF8.self) == nil {
-                throw NotificationRejection(.invalidUTF8, "\(what) is not UTF-8 text (binary bytes)")
-            }
-            throw NotificationRejection(
-                .invalidJSON,
-                "\(what) is not JSON: \(error.problem) at byte \(error.offset)"
-            )
-        }
     }
 
     // MARK: Fields
