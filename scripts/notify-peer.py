@@ -96,6 +96,39 @@ preload --queue Q [--exchange E] --count N [--users U] [--start T0] [--routing-k
     first 2 deletes and the last 2. S (seconds) is measured from the first publish to the last confirm.
     Output {"published": N, "seconds": S, "rate": N/S}.
 
+load --exchange E --rate R --seconds S [--users U] [--live L] [--run R] [--publisher J] [--routing-key K]
+     [--window W] [--start-at T]
+    The freshness benchmark's load (scripts/bench-freshness): publishes N = round(R * S) Nova legacy
+    notifications to E (which must exist: passive declare) with key K (default "notifications.info") at a fixed
+    rate of R a second from its first publish (at --start-at T, a time.monotonic() value, or as soon as it is
+    connected), paced on a 5 ms tick (each tick sends what the schedule says is due by then, so a late tick
+    catches up in a burst), with a pika SelectConnection and publisher confirms, at most W (default 5000)
+    unconfirmed (a nack fails the subcommand). The bodies are preload's (the same templates, the same bytes as
+    oslo's serializer, checked for a sample) with real times: the first L (default 5 * U) messages create
+    instances 0..L-1, then creates of the next instances and deletes of the oldest alternate, so that about L
+    servers are live at any time. An instance's launched_at is the send time of its create.end (created_at
+    10 s before), its deleted_at and terminated_at the send time of its delete.end, and each notification's
+    timestamp its event time. Instance i: instance_id "benchR-J-%012d" % i, tenant_id "benchR-project-<i % U>",
+    user_id "benchR-user-<i % U>", the rest as in preload. Times of the output are time.monotonic() (one clock
+    for every process of the machine). Output {"published": N, "started": first publish, "finished": last
+    confirm, "seconds": finished - started, "rate": N / seconds, "target_rate": R, "max_behind": the most
+    messages the publisher was ever behind its schedule}.
+
+probe --exchange E --topic T --queue Q --project P --warmup-project W [--interval-ms I] [--seconds S]
+      [--start-at T]
+    The freshness benchmark's probes, sent with a real oslo.messaging Notifier (driver messagingv2, topic T,
+    publisher_id "compute.bench", control_exchange E, retry 3): first one compute.instance.create.end for
+    project W (the warm-up: oslo connects on its first send), then n = floor(S * 1000 / I) create.end
+    notifications (I default 100, S default 60) for project P, probe k (1..n) sent at T + k * I ms (T:
+    --start-at, a time.monotonic() value, default the end of the warm-up; at once when late), each of a new
+    instance "P-<k>" (m1.small, the preload's payload and context, real times), so that P's rate is k times
+    one server's once probe k is billed. oslo declares its own queue "T.info" on E, which keeps a copy of the
+    probes only (hence a topic of their own). Meanwhile a thread samples the ready messages of queue Q once a
+    second from T (passive declare on a pika connection of its own), and once more after the last probe.
+    Times are time.monotonic(). Output {"probes": [[k, sent, returned], ...] (returned: when oslo's send,
+    which waits for the broker's confirm, returned), "depth": [[t, messages], ...], "warmup": seconds of the
+    warm-up send}.
+
 queue-depth --queue Q
     Passive queue.declare of Q with pika (a missing queue fails the subcommand). Output
     {"messages": n, "consumers": c} (messages ready, not counting unacknowledged ones).
@@ -635,6 +668,180 @@ def preload(args):
     return {"published": args.count, "seconds": round(seconds, 3), "rate": round(args.count / seconds, 1)}
 
 
+# load and probe (scripts/bench-freshness)
+
+
+def utc_now():
+    """The current time as a naive UTC datetime (what oslo and Nova write)."""
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def live_fields(fields, launched, moment):
+    """`fields` (bench_fields' of a create) with real times: launched at `launched`, the event at `moment` (the
+    launch for a create.end, the deletion for a delete.end)."""
+    fields["created_at"] = (launched - datetime.timedelta(seconds=10)).isoformat(" ", "seconds")
+    fields["launched_at"] = launched.isoformat(" ", "microseconds")
+    fields["ended_at"] = moment.isoformat(" ", "microseconds")
+    fields["timestamp"] = str(moment)  # as oslo writes its timestamp: str(datetime)
+    return fields
+
+
+class LoadPublisher(Preloader):
+    """Preloader's connection and confirms, paced: what is due at `rate` a second is sent on a 5 ms tick."""
+
+    TICK = 0.005
+
+    def __init__(self, params, args):
+        super().__init__(params, args, datetime.datetime(2026, 1, 1))
+        self.live = {}  # instance -> launched_at of the live instances
+        self.max_behind = 0
+        self.first_publish = self.finished = None
+
+    def _on_confirm_mode(self, _frame):
+        self.started = time.perf_counter()
+        delay = self.args.start_at - time.monotonic()
+        self.connection.ioloop.call_later(max(0.0, delay), self._tick)
+
+    def _tick(self):
+        if self.done or self.error is not None:
+            return
+        if self.first_publish is None:
+            self.first_publish = time.monotonic()  # the schedule's origin (a late connection does not burst)
+        self._publish_more()
+        if self.published < self.args.count:
+            self.connection.ioloop.call_later(self.TICK, self._tick)
+
+    def _publish_more(self):
+        if self.first_publish is None:
+            return  # a confirm before the start cannot happen; nothing is due yet anyway
+        args = self.args
+        due = min(args.count, int(args.rate * (time.monotonic() - self.first_publish)) + 1)
+        self.max_behind = max(self.max_behind, due - self.published)
+        while self.published < due and len(self.unconfirmed) < args.window:
+            create, fields = self._next()
+            body = self.bodies.body(create, fields)
+            if self.published % CHECK_EVERY < 2 or self.published - args.live in (1, 3):
+                self.bodies.check(create, fields, body)
+            self.channel.basic_publish(args.exchange, args.routing_key, body, ENVELOPE_PROPERTIES)
+            self.published += 1
+            self.unconfirmed.add(self.published)
+
+    def _next(self):
+        """(is it a create, fields) of message number `published`: L creates, then a create and a delete of the
+        oldest live instance alternately."""
+        index, live = self.published, self.args.live
+        if index < live:
+            create, instance = True, index
+        elif (index - live) % 2 == 0:
+            create, instance = True, live + (index - live) // 2
+        else:
+            create, instance = False, (index - live) // 2
+        now = utc_now()
+        if create:
+            launched = self.live[instance] = now
+        else:
+            launched = self.live.pop(instance)
+        fields = bench_fields(instance, instance + 1, self.args.users, launched, self.args.run)[1]
+        fields["instance_id"] = f"bench{self.args.run}-{self.args.publisher}-{instance:012d}"
+        fields["request_id"] = "req-00000000-0000-4000-8000-%012d" % index
+        return create, live_fields(fields, launched, now)
+
+    def _on_confirm(self, frame):
+        super()._on_confirm(frame)
+        if self.done and self.finished is None:
+            self.finished = time.monotonic()
+
+
+def load(args):
+    args.count = round(args.rate * args.seconds)
+    if args.count < 1:
+        raise PeerError("--rate * --seconds is less than one message")
+    if args.live is None:
+        args.live = 5 * args.users
+    if args.start_at is None:
+        args.start_at = time.monotonic()
+    params = pika_parameters(args.url)
+    with pika.BlockingConnection(params) as connection:
+        try:
+            connection.channel().exchange_declare(args.exchange, passive=True)
+        except pika.exceptions.ChannelClosedByBroker as error:
+            raise PeerError(f"exchange {args.exchange!r}: {error.reply_code} {error.reply_text}") from None
+    publisher = LoadPublisher(params, args)
+    publisher.run()
+    seconds = publisher.finished - publisher.first_publish
+    return {"published": args.count, "started": publisher.first_publish, "finished": publisher.finished,
+            "seconds": round(seconds, 3), "rate": round(args.count / seconds, 1), "target_rate": args.rate,
+            "max_behind": publisher.max_behind}
+
+
+def probe(args):
+    cfg, oslo_messaging = quiet_oslo_import()
+    errors = ErrorCounter()
+    logging.getLogger("oslo_messaging.notify").addHandler(errors)
+    conf = cfg.ConfigOpts()
+    conf.register_opts(oslo_messaging.transport._transport_opts)
+    conf.set_override("control_exchange", args.exchange)
+    transport = oslo_messaging.get_notification_transport(conf, url=rabbit_url(args.url))
+    notifier = oslo_messaging.Notifier(transport, publisher_id="compute.bench", driver="messagingv2",
+                                       topics=[args.topic], retry=3)
+
+    def send(project, number):
+        now = utc_now()
+        fields = live_fields(bench_fields(number, number + 1, 1, now)[1], now, now)
+        fields.update(tenant=project, user=f"{project}-user", instance_id=f"{project}-{number}",
+                      name=f"{project}-{number}")
+        notification = bench_notification(True, fields)
+        context = PlainContext({key[len("_context_"):]: value for key, value in notification.items()
+                                if key.startswith("_context_")})
+        before = len(errors.messages)
+        notifier.info(context, "compute.instance.create.end", notification["payload"])
+        if len(errors.messages) > before:
+            raise PeerError(f"probe {project}-{number} not sent: {errors.messages[before]}")
+
+    began = time.monotonic()
+    send(args.warmup_project, 0)
+    warmup = time.monotonic() - began
+
+    depth, failures, stop = [], [], threading.Event()
+
+    def sample_depth():
+        try:
+            with pika.BlockingConnection(pika_parameters(args.url)) as connection:
+                channel = connection.channel()
+                while True:
+                    method = channel.queue_declare(args.queue, passive=True).method
+                    depth.append([time.monotonic(), method.message_count])
+                    if stop.is_set():
+                        break
+                    stop.wait(1.0)
+        except Exception as error:  # noqa: BLE001 - reported by the main thread
+            failures.append(repr(error))
+
+    start_at = time.monotonic() if args.start_at is None else args.start_at
+    if start_at > time.monotonic():
+        time.sleep(start_at - time.monotonic())
+    sampler = threading.Thread(target=sample_depth, daemon=True)
+    sampler.start()
+    count = int(args.seconds * 1000 // args.interval_ms)
+    probes = []
+    try:
+        for number in range(1, count + 1):
+            delay = start_at + number * args.interval_ms / 1000 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            sent = time.monotonic()
+            send(args.project, number)
+            probes.append([number, sent, time.monotonic()])
+            progress["text"] = f"{number} of {count} probes sent"
+    finally:
+        stop.set()
+        sampler.join(30)
+        transport.cleanup()
+    if failures:
+        raise PeerError(f"queue depth: {failures[0]}")
+    return {"probes": probes, "depth": depth, "warmup": round(warmup, 3)}
+
+
 # queue-depth
 
 
@@ -655,6 +862,13 @@ def positive(text):
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive integer")
+    return value
+
+
+def positive_number(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
     return value
 
 
@@ -698,6 +912,28 @@ def parser():
     command.add_argument("--routing-key", default="notifications.info")
     command.add_argument("--window", type=positive, default=5000, help="unconfirmed publishes (default 5000)")
     command.add_argument("--run", default="", help="a run tag: ids bench<RUN>-… instead of the defaults")
+
+    command = sub("load", load, "publish Nova create/delete envelopes at a fixed rate (bench-freshness)")
+    command.add_argument("--exchange", required=True)
+    command.add_argument("--rate", type=positive_number, required=True, help="messages a second")
+    command.add_argument("--seconds", type=positive_number, required=True)
+    command.add_argument("--users", type=positive, default=100, help="number of tenants (default 100)")
+    command.add_argument("--live", type=positive, default=None, help="live instances (default 5 * users)")
+    command.add_argument("--run", default="", help="a run tag: ids bench<RUN>-…")
+    command.add_argument("--publisher", default="0", help="this publisher's tag in the instance ids (default 0)")
+    command.add_argument("--routing-key", default="notifications.info")
+    command.add_argument("--window", type=positive, default=5000, help="unconfirmed publishes (default 5000)")
+    command.add_argument("--start-at", type=float, default=None, help="time.monotonic() of the start (default now)")
+
+    command = sub("probe", probe, "send create.end probes with oslo.messaging at intervals (bench-freshness)")
+    command.add_argument("--exchange", required=True)
+    command.add_argument("--topic", required=True)
+    command.add_argument("--queue", required=True, help="the queue whose depth is sampled")
+    command.add_argument("--project", required=True)
+    command.add_argument("--warmup-project", required=True)
+    command.add_argument("--interval-ms", type=positive_number, default=100)
+    command.add_argument("--seconds", type=positive_number, default=60)
+    command.add_argument("--start-at", type=float, default=None, help="time.monotonic() of the start (default now)")
 
     command = sub("queue-depth", queue_depth, "messages ready in queue Q and its consumers")
     command.add_argument("--queue", required=True)

@@ -14,7 +14,7 @@ extension Engine {
             }
         }
         let now = self.now()
-        return try await self.transaction("ingest notifications") { transaction in
+        let ingested = try await self.transaction("ingest notifications") { transaction in
             var report = IngestReport()
             if let lag = batch.report {
                 let within = self.configuration.freezeHold.isWithinLimits(lag)
@@ -56,6 +56,9 @@ extension Engine {
             report.rejected = rejections.count
             return report
         }
+        // After the commit, in a transaction of its own: a prune that fails is only logged.
+        await self.pruneIfDue()
+        return ingested
     }
 
     /// Applies a project's creation or deletion in a transaction.
@@ -80,14 +83,14 @@ extension Engine {
     package func listRejectedNotifications(_ query: ListQuery) async throws -> [RejectedNotification] {
         var query = try self.validated(query, .rejectedNotifications)
         query.userID = nil
-        return try await self.transaction("list rejected notifications") { transaction in
+        return try await self.transaction("list rejected notifications", readOnly: true) { transaction in
             try await transaction.rejectedNotifications(query)
         }
     }
 
     package func rejectedNotification(_ id: String) async throws -> RejectedNotification {
         try Self.checkID(id, field: "id")
-        return try await self.transaction("show rejected notification") { transaction in
+        return try await self.transaction("show rejected notification", readOnly: true) { transaction in
             guard let rejection = try await transaction.rejectedNotification(id) else {
                 throw BileanError.notFound("Rejected notification", id)
             }

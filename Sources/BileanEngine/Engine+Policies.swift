@@ -37,7 +37,7 @@ extension Engine {
 
     package func policy(_ id: String) async throws -> Policy {
         try Self.checkID(id, field: "policy_id")
-        return try await self.transaction("show policy") { transaction in
+        return try await self.transaction("show policy", readOnly: true) { transaction in
             guard let policy = try await transaction.policy(id, includeDeleted: false) else {
                 throw BileanError.notFound("Policy", id)
             }
@@ -47,7 +47,7 @@ extension Engine {
 
     package func listPolicies(_ query: ListQuery) async throws -> [Policy] {
         let query = try self.validated(query, .policies)
-        return try await self.transaction("list policies") { transaction in
+        return try await self.transaction("list policies", readOnly: true) { transaction in
             try await transaction.policies(query)
         }
     }

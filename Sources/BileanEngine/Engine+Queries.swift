@@ -5,21 +5,21 @@ import Logging
 extension Engine {
     package func listEvents(_ query: ListQuery) async throws -> [Event] {
         let query = try self.validated(query, .events)
-        return try await self.transaction("list events") { transaction in
+        return try await self.transaction("list events", readOnly: true) { transaction in
             try await transaction.events(query)
         }
     }
 
     package func listRecharges(_ query: ListQuery) async throws -> [Recharge] {
         let query = try self.validated(query, .recharges)
-        return try await self.transaction("list recharges") { transaction in
+        return try await self.transaction("list recharges", readOnly: true) { transaction in
             try await transaction.recharges(query)
         }
     }
 
     package func listConsumptions(_ query: ListQuery) async throws -> [Consumption] {
         let query = try self.validated(query, .consumptions)
-        return try await self.transaction("list consumptions") { transaction in
+        return try await self.transaction("list consumptions", readOnly: true) { transaction in
             try await transaction.consumptions(query)
         }
     }
@@ -30,7 +30,7 @@ extension Engine {
         }
         if let userID = query.userID { try Self.checkID(userID, field: "user_id") }
         let now = self.now()
-        return try await self.transaction("consumption statistics") { transaction in
+        return try await self.transaction("consumption statistics", readOnly: true) { transaction in
             var totals: [StatisticsKey: Money] = [:]
             func add(_ cost: Money, resourceID: String, resourceType: String, userID: String) {
                 let key = StatisticsKey(

@@ -392,7 +392,7 @@ extension Engine {
 
     package func resource(_ id: String) async throws -> Resource {
         try Self.checkID(id, field: "resource_id")
-        return try await self.transaction("show resource") { transaction in
+        return try await self.transaction("show resource", readOnly: true) { transaction in
             guard let resource = try await transaction.resource(id) else {
                 throw BileanError.notFound("Resource", id)
             }
@@ -402,7 +402,7 @@ extension Engine {
 
     package func listResources(_ query: ListQuery) async throws -> [Resource] {
         let query = try self.validated(query, .resources)
-        return try await self.transaction("list resources") { transaction in
+        return try await self.transaction("list resources", readOnly: true) { transaction in
             try await transaction.resources(query)
         }
     }
@@ -416,7 +416,7 @@ extension Engine {
         }
         for spec in resources { try Self.checkID(spec.resourceType, field: "resource_type") }
         let now = self.now()
-        return try await self.transaction("validate creation") { transaction in
+        return try await self.transaction("validate creation", readOnly: true) { transaction in
             let user = try await self.liveUser(userID, lock: false, in: transaction)
             // A frozen project may create nothing, whatever its balance says.
             guard user.status != .freeze else { return false }

@@ -34,7 +34,7 @@ extension Engine {
 
     package func rule(_ id: String) async throws -> Rule {
         try Self.checkID(id, field: "rule_id")
-        return try await self.transaction("show rule") { transaction in
+        return try await self.transaction("show rule", readOnly: true) { transaction in
             guard let rule = try await transaction.rule(id, includeDeleted: false) else {
                 throw BileanError.notFound("Rule", id)
             }
@@ -44,7 +44,7 @@ extension Engine {
 
     package func listRules(_ query: ListQuery) async throws -> [Rule] {
         let query = try self.validated(query, .rules)
-        return try await self.transaction("list rules") { transaction in
+        return try await self.transaction("list rules", readOnly: true) { transaction in
             try await transaction.rules(query)
         }
     }

@@ -6,7 +6,7 @@ extension Engine {
     package func listUsers(_ query: ListQuery) async throws -> [User] {
         let query = try self.validated(query, .users)
         let now = self.now()
-        return try await self.transaction("list users") { transaction in
+        return try await self.transaction("list users", readOnly: true) { transaction in
             let users = try await transaction.users(query)
             let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
             return users.map { self.presented($0, resources: live[$0.id] ?? [], at: now) }
@@ -15,7 +15,7 @@ extension Engine {
 
     package func user(_ id: String) async throws -> User {
         let now = self.now()
-        return try await self.transaction("show user") { transaction in
+        return try await self.transaction("show user", readOnly: true) { transaction in
             let user = try await self.liveUser(id, lock: false, in: transaction)
             let resources = try await transaction.liveResources(userID: id)
             return self.presented(user, resources: resources, at: now)
@@ -185,7 +185,7 @@ extension Engine {
         guard instant >= now else {
             throw BileanError.invalid("at", "'at' must not be in the past (now is \(now.iso8601))")
         }
-        return try await self.transaction("project user") { transaction in
+        return try await self.transaction("project user", readOnly: true) { transaction in
             let user = try await self.liveUser(userID, lock: false, in: transaction)
             let resources = try await transaction.liveResources(userID: userID)
             let shown = self.presented(user, resources: resources, at: now)

@@ -40,6 +40,16 @@ package struct Engine: BillingEngine {
         package var cloudActionRetrySeconds: Int64 = 10
         /// The longest wait between two attempts.
         package var cloudActionMaxRetrySeconds: Int64 = 3600
+        /// `[database] processed_message_retention`, seconds: how long a processed message id is remembered (7 days).
+        /// A message delivered again within it is a duplicate; after it, it would be billed again.
+        package var processedMessageRetentionSeconds: Int64 = 604_800
+        /// `[database] rejected_notification_retention`, seconds: how long a rejected notification is kept
+        /// (30 days).
+        package var rejectedNotificationRetentionSeconds: Int64 = 2_592_000
+        /// The most rows of each table one prune deletes; when a prune deletes that many, the next ingest prunes
+        /// again, so that a large backlog goes a bounded statement at a time (a few milliseconds: the next batch
+        /// waits for it).
+        package var pruneLimit = 2000
 
         /// The defaults.
         package init() {}
@@ -51,6 +61,8 @@ package struct Engine: BillingEngine {
     let now: @Sendable () -> BillingTime
     let logger: Logger
     let pricers = PricerCache()
+    /// When processed messages and rejected notifications were last pruned (see `Engine+Retention.swift`).
+    let prunes = PurgeSchedule()
 
     /// Creates an engine.
     /// - Parameters:
@@ -78,14 +90,16 @@ package struct Engine: BillingEngine {
         UUID().uuidString.lowercased()
     }
 
-    /// Runs `body` in one transaction, turning every error that is not a ``BileanError`` into a logged internal
-    /// error whose message reveals nothing.
+    /// Runs `body` in one transaction (`readOnly`: one that only reads), turning every error that is not a
+    /// ``BileanError`` into a logged internal error whose message reveals nothing.
     func transaction<Result: Sendable>(
         _ operation: String,
+        readOnly: Bool = false,
         _ body: (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
         do {
-            return try await self.store.withTransaction(body)
+            // A read runs beside the writer on SQLite: the API's reads never wait behind a batch commit.
+            return try await readOnly ? self.store.withReadTransaction(body) : self.store.withTransaction(body)
         } catch let error as BileanError {
             throw error
         } catch is CancellationError {

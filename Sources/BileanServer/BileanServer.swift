@@ -366,6 +366,7 @@ package enum BileanServer {
         listener.queue = options.queue
         listener.prefetch = UInt16(clamping: options.prefetch)
         listener.batchSize = options.batchSize
+        listener.batchMaxWait = .milliseconds(options.batchMaxWaitMilliseconds)
         // Over RPC, several engines bill batches in parallel (acknowledged in order all the same).
         listener.batchesInFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 1)
         listener.maximumBodySize = options.maximumBodySize
@@ -542,6 +543,8 @@ package enum BileanServer {
         engine.freezeHold.expectsListeners = configuration.transportURL != nil
         engine.cloudActionMaxAttempts = configuration.freezeMaxAttempts
         engine.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)
+        engine.processedMessageRetentionSeconds = Int64(configuration.processedMessageRetention)
+        engine.rejectedNotificationRetentionSeconds = Int64(configuration.rejectedNotificationRetention)
         return engine
     }
 

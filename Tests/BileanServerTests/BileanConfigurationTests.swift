@@ -37,6 +37,12 @@ import Testing
         #expect(configuration.definitionsFile == nil)
         #expect(configuration.transportURL == nil)
         #expect(!configuration.debug)
+        #expect(configuration.processedMessageRetention == 604_800)
+        #expect(configuration.rejectedNotificationRetention == 2_592_000)
+        #expect(configuration.notification.batchMaxWaitMilliseconds == 10)
+        let engine = BileanServer.engineConfiguration(configuration)
+        #expect(engine.processedMessageRetentionSeconds == 604_800)
+        #expect(engine.rejectedNotificationRetentionSeconds == 2_592_000)
     }
 
     @Test func theDefaultDatabaseFollowsXDG() {
@@ -137,6 +143,17 @@ import Testing
         ("[notification]\ntopics = no spaces allowed\n", 2, "[notification] topics"),
         ("[notification]\nprefetch = 0\n", 2, "[notification] prefetch"),
         ("[notification]\nbatch_size = 100000\n", 2, "[notification] batch_size"),
+        ("[notification]\nbatch_max_wait = 10001\n", 2, "[notification] batch_max_wait"),
+        ("[notification]\nbatch_max_wait = -1\n", 2, "[notification] batch_max_wait"),
+        ("[notification]\nbatch_max_wait = 0.5\n", 2, "[notification] batch_max_wait"),
+        ("[database]\nprocessed_message_retention = 3599\n", 2, "[database] processed_message_retention"),
+        ("[database]\nprocessed_message_retention = 7d\n", 2, "[database] processed_message_retention"),
+        ("[database]\nprocessed_message_retention = 315360001\n", 2, "[database] processed_message_retention"),
+        ("[database]\nrejected_notification_retention = 0\n", 2, "[database] rejected_notification_retention"),
+        (
+            "[database]\nrejected_notification_retention = 315360001\n", 2,
+            "[database] rejected_notification_retention"
+        ),
         ("[oslo_messaging_rabbit]\namqp_durable_queues = perhaps\n", 2, "[oslo_messaging_rabbit] amqp_durable_queues"),
     ])
     func invalidValuesNameFileLineAndOption(text: String, line: Int, option: String) {
@@ -406,6 +423,38 @@ import Testing
         for role in [ServerRole.api, .notification, .scheduler, .engine] {
             #expect(try BileanServer.rpcSetup(role: role, configuration: configuration) != nil)
         }
+    }
+
+    @Test func readsTheRetentionsAndTheBatchWait() throws {
+        let configuration = try Self.configuration(
+            """
+            [DEFAULT]
+            transport_url = rabbit://bilean:secret@mq1:5672/
+            [database]
+            processed_message_retention = 3600
+            rejected_notification_retention = 315360000
+            [notification]
+            batch_max_wait = 250
+            """
+        )
+        #expect(configuration.processedMessageRetention == 3600)
+        #expect(configuration.rejectedNotificationRetention == 315_360_000)
+        #expect(configuration.notification.batchMaxWaitMilliseconds == 250)
+        #expect(configuration.warnings.isEmpty)
+        let engine = BileanServer.engineConfiguration(configuration)
+        #expect(engine.processedMessageRetentionSeconds == 3600)
+        #expect(engine.rejectedNotificationRetentionSeconds == 315_360_000)
+        let setup = try #require(
+            try BileanServer.listenerSetup(
+                role: .notification,
+                configuration: configuration,
+                logger: TestDatabase.logger
+            )
+        )
+        #expect(setup.configuration.batchMaxWait == .milliseconds(250))
+        // The lower bound is accepted.
+        let none = try Self.configuration("[notification]\nbatch_max_wait = 0\n")
+        #expect(none.notification.batchMaxWaitMilliseconds == 0)
     }
 
     @Test func engineModeAndTimeoutAreRead() throws {

@@ -199,10 +199,19 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
             isolation actor: isolated (any Actor)? = #isolation
         ) async throws -> [AMQPDelivery]? {
             guard let first = try await self.next(isolation: actor) else { return nil }
-            guard limit > 1, var iterator = self.current else { return [first] }
-            let more = iterator.takeAvailable(upTo: limit - 1)
+            return [first] + self.takeAvailable(upTo: limit - 1)
+        }
+
+        /// The deliveries already received on the current connection, without waiting: at most `limit`, possibly
+        /// none (and none while reconnecting). With ``next(upTo:isolation:)`` they come from the same channel as the
+        /// deliveries it returned, as long as no call in between waited.
+        /// - Parameter limit: The most deliveries to return.
+        /// - Returns: The deliveries, in order.
+        public mutating func takeAvailable(upTo limit: Int) -> [AMQPDelivery] {
+            guard limit > 0, var iterator = self.current else { return [] }
+            let taken = iterator.takeAvailable(upTo: limit)
             self.current = iterator
-            return [first] + more
+            return taken
         }
     }
 }

@@ -23,6 +23,9 @@ package struct ListenerConfiguration: Sendable {
     package var prefetch: UInt16 = 1000
     /// The most messages billed in one transaction and acknowledged with one `multiple` ack (`batch_size`).
     package var batchSize = 500
+    /// A batch commits when it is full, when no more messages are waiting, or when this long has passed since its
+    /// first delivery (`batch_max_wait`, default 10 ms).
+    package var batchMaxWait = Duration.milliseconds(10)
     /// `[oslo_messaging_rabbit] amqp_durable_queues`: oslo declares its exchanges durable when set, so Bilean
     /// declares them exactly the same way (a different declaration would be refused by the broker).
     package var durableExchanges = false

@@ -152,23 +152,41 @@ package struct NotificationListener: Service {
     }
 
     /// The consuming loop: while batches commit (up to ``ListenerConfiguration/batchesInFlight`` at once, e.g. on
-    /// several engines over RPC), the next is received and parsed. Batches are acknowledged strictly in order, each
-    /// as soon as it and every batch before it have committed (the contiguous prefix), by an acknowledger running
-    /// beside the loop: nothing billed stays unacknowledged while the queue is idle, and a crash loses nothing.
+    /// several engines over RPC), the next is received and parsed. A batch is closed when it is full, when nothing
+    /// more is waiting and a commit can start, or when ``ListenerConfiguration/batchMaxWait`` has passed since its
+    /// first delivery and a commit can start; while every commit slot is busy it keeps taking what arrives, up to
+    /// ``ListenerConfiguration/batchSize``. Batches are acknowledged strictly in order, each as soon as it and every
+    /// batch before it have committed (the contiguous prefix), by an acknowledger running beside the loop: nothing
+    /// billed stays unacknowledged while the queue is idle, and a crash loses nothing.
     func consume(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
         var iterator = consumer.makeAsyncIterator()
         let (committing, commits) = AsyncStream.makeStream(of: Committing.self)
         let (slots, freed) = AsyncStream.makeStream(of: Void.self)
-        for _ in 0..<max(1, self.configuration.batchesInFlight) { freed.yield() }
+        let slotCount = max(1, self.configuration.batchesInFlight)
+        for _ in 0..<slotCount { freed.yield() }
         var room = slots.makeAsyncIterator()
-        async let acknowledged: Void = self.acknowledgeInOrder(committing, freeing: freed)
+        let busy = BusySlots()
+        async let acknowledged: Void = self.acknowledgeInOrder(committing, freeing: freed, busy: busy)
+        let batchSize = max(1, self.configuration.batchSize)
         do {
-            while !stopping.isRequested,
-                let deliveries = try await iterator.next(upTo: max(1, self.configuration.batchSize))
-            {
-                var batch = self.prepare(deliveries)
+            while !stopping.isRequested, let first = try await iterator.next(upTo: batchSize) {
+                let opened = ContinuousClock.now
+                var batch = self.prepare(first)
+                while batch.deliveries.count < batchSize && !stopping.isRequested {
+                    let canCommit = busy.count < slotCount
+                    if canCommit && ContinuousClock.now - opened >= self.configuration.batchMaxWait { break }
+                    let more = iterator.takeAvailable(upTo: batchSize - batch.deliveries.count)
+                    if !more.isEmpty {
+                        batch.append(self.prepare(more))
+                    } else if canCommit {
+                        break
+                    } else {
+                        // Every commit slot is busy: what arrives meanwhile joins this batch.
+                        try await Task.sleep(for: Self.fillPollInterval)
+                    }
+                }
                 batch.lagID = self.lag.received(
-                    deliveries.count,
+                    batch.deliveries.count,
                     buffered: iterator.bufferedCount,
                     at: BillingTime(date: Date())
                 )
@@ -178,6 +196,7 @@ package struct NotificationListener: Service {
                     break
                 }
                 let prepared = batch
+                busy.add(1)
                 commits.yield(
                     Committing(batch: prepared, task: Task { try await self.settle(prepared, stopping: stopping) })
                 )
@@ -197,6 +216,18 @@ package struct NotificationListener: Service {
         await consumer.close()
     }
 
+    /// How often a batch waiting for a commit slot looks for more deliveries.
+    static let fillPollInterval = Duration.milliseconds(1)
+
+    /// How many commits are in flight.
+    final class BusySlots: Sendable {
+        private let value = Atomic(0)
+
+        var count: Int { self.value.load(ordering: .acquiring) }
+
+        func add(_ delta: Int) { self.value.add(delta, ordering: .acquiringAndReleasing) }
+    }
+
     /// A batch being committed.
     struct Committing: Sendable {
         var batch: PreparedBatch
@@ -205,8 +236,11 @@ package struct NotificationListener: Service {
 
     /// Acknowledges the committing batches in order as each commits; stops acknowledging at the first that did not
     /// (a shutdown interrupted it: it and the later ones are delivered again). Frees a slot after each.
-    func acknowledgeInOrder(_ committing: AsyncStream<Committing>, freeing freed: AsyncStream<Void>.Continuation) async
-    {
+    func acknowledgeInOrder(
+        _ committing: AsyncStream<Committing>,
+        freeing freed: AsyncStream<Void>.Continuation,
+        busy: BusySlots
+    ) async {
         var acknowledging = true
         for await entry in committing {
             let report = try? await entry.task.value
@@ -216,6 +250,7 @@ package struct NotificationListener: Service {
                 acknowledging = false
                 if let id = entry.batch.lagID { self.lag.finished(id) }
             }
+            busy.add(-1)
             freed.yield()
         }
         freed.finish()
@@ -229,6 +264,13 @@ package struct NotificationListener: Service {
         var ignored: Int
         /// Its id in ``NotificationListener/lag``.
         var lagID: Int?
+
+        /// Adds deliveries prepared later (from the same channel).
+        mutating func append(_ other: PreparedBatch) {
+            self.deliveries += other.deliveries
+            self.items += other.items
+            self.ignored += other.ignored
+        }
     }
 
     /// Parses and converts a batch of deliveries.

@@ -138,7 +138,13 @@ extension BileanConfiguration {
                 } catch {
                     throw OptionError(message: error.message)
                 }
-            }
+            },
+            "processed_message_retention": { config, value throws(OptionError) in
+                config.processedMessageRetention = try Self.integer(value, in: 3600...315_360_000)
+            },
+            "rejected_notification_retention": { config, value throws(OptionError) in
+                config.rejectedNotificationRetention = try Self.integer(value, in: 3600...315_360_000)
+            },
         ],
         "bilean_api": [
             "bind_host": { config, value throws(OptionError) in
@@ -235,6 +241,9 @@ extension BileanConfiguration {
             },
             "batch_size": { config, value throws(OptionError) in
                 config.notification.batchSize = try Self.integer(value, in: 1...10_000)
+            },
+            "batch_max_wait": { config, value throws(OptionError) in
+                config.notification.batchMaxWaitMilliseconds = try Self.integer(value, in: 0...10_000)
             },
             "batches_in_flight": { config, value throws(OptionError) in
                 config.notification.batchesInFlight = try Self.integer(value, in: 1...16)

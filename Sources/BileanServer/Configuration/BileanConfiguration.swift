@@ -39,6 +39,11 @@ package struct BileanConfiguration: Sendable {
     package var transportURL: String?
     /// `[database] connection`.
     package var database: DatabaseLocation
+    /// `[database] processed_message_retention`, seconds: how long the id of a processed notification is kept, so
+    /// that the same message delivered again is a duplicate (7 days).
+    package var processedMessageRetention = 604_800
+    /// `[database] rejected_notification_retention`, seconds: how long a rejected notification is kept (30 days).
+    package var rejectedNotificationRetention = 2_592_000
     /// `[bilean_api] bind_host`.
     package var bindHost = "127.0.0.1"
     /// `[bilean_api] bind_port` (0: any free port, logged at start).
@@ -129,6 +134,9 @@ package struct NotificationOptions: Sendable, Hashable {
     package var prefetch = 1000
     /// `[notification] batch_size`.
     package var batchSize = 500
+    /// `[notification] batch_max_wait`, milliseconds: a batch commits at the latest this long after its first
+    /// delivery.
+    package var batchMaxWaitMilliseconds = 10
     /// `batches_in_flight`: batches committing at once (`nil`: 1 with a local engine, 4 over RPC).
     package var batchesInFlight: Int?
     /// `[notification] max_body_size`.

@@ -88,6 +88,19 @@ package enum SampleConfiguration {
             help:
                 "sqlite:///path or postgresql://user:pass@host:5432/db (default: SQLite under XDG_DATA_HOME or ~/.local/share/bilean)."
         ),
+        .init(
+            section: "database",
+            name: "processed_message_retention",
+            value: "604800",
+            help:
+                "Seconds a processed message id is kept (3600 to 315360000): a message delivered again after it would bill twice, so keep it far beyond any redelivery."
+        ),
+        .init(
+            section: "database",
+            name: "rejected_notification_retention",
+            value: "2592000",
+            help: "Seconds a rejected notification is kept (3600 to 315360000)."
+        ),
         .init(section: "bilean_api", name: "bind_host", value: "127.0.0.1", help: "Address to listen on."),
         .init(section: "bilean_api", name: "bind_port", value: "8770", help: "Port (0: any free port, logged)."),
         .init(
@@ -299,6 +312,13 @@ package enum SampleConfiguration {
             name: "batch_size",
             value: "500",
             help: "The most messages billed in one transaction."
+        ),
+        .init(
+            section: "notification",
+            name: "batch_max_wait",
+            value: "10",
+            help:
+                "Milliseconds (0 to 10000) after its first delivery at which a batch commits; sooner when it is full or nothing more waits."
         ),
         .init(
             section: "notification",

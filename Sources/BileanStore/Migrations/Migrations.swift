@@ -266,6 +266,15 @@ package enum Migrations {
                 "CREATE INDEX rpc_results_stored_at ON rpc_results (stored_at)",
             ]
         ),
+        Migration(
+            version: 6,
+            name: "retention: processed messages by time",
+            statements: [
+                // Pruning past `[database] processed_message_retention` reads the oldest ids first. (Rejected
+                // notifications are pruned by `received_at`, indexed since version 2: rejected_notifications_time.)
+                "CREATE INDEX processed_messages_processed_at ON processed_messages (processed_at)"
+            ]
+        ),
     ]
 
     /// The newest schema version.

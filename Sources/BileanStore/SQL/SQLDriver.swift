@@ -26,6 +26,23 @@ package protocol SQLDriver: Sendable {
         _ body: (any SQLConnection) async throws -> Result
     ) async throws -> Result
 
+    /// Runs `body` in a transaction that only reads. On SQLite it runs on a read-only connection and never waits
+    /// behind a write (WAL); on PostgreSQL it is an ordinary transaction.
+    /// - Parameter body: The reads; it must not write or keep the connection.
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw, or ``StoreError``.
+    func withReadTransaction<Result: Sendable>(
+        _ body: (any SQLConnection) async throws -> Result
+    ) async throws -> Result
+
     /// Closes the database.
     func close() async throws
+}
+
+extension SQLDriver {
+    package func withReadTransaction<Result: Sendable>(
+        _ body: (any SQLConnection) async throws -> Result
+    ) async throws -> Result {
+        try await self.withTransaction(body)
+    }
 }

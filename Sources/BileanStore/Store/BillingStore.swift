@@ -9,6 +9,14 @@ package protocol BillingStore: Sendable {
     /// - Throws: What `body` threw, or ``StoreError``.
     func withTransaction<Result: Sendable>(_ body: (any StoreTransaction) async throws -> Result) async throws -> Result
 
+    /// Runs `body` in a transaction that only reads (SQLite: beside the writer, on a read-only connection).
+    /// - Parameter body: The reads.
+    /// - Returns: What `body` returned.
+    /// - Throws: What `body` threw (a write is refused on SQLite), or ``StoreError``.
+    func withReadTransaction<Result: Sendable>(
+        _ body: (any StoreTransaction) async throws -> Result
+    ) async throws -> Result
+
     /// Closes the store.
     func close() async throws
 }
@@ -230,6 +238,21 @@ package protocol StoreTransaction: Sendable {
     /// Forgets the results stored before `time`.
     /// - Returns: How many.
     func deleteRPCResults(before time: BillingTime) async throws -> Int
+
+    /// Forgets the oldest message ids processed before `time`, at most `limit` of them (one bounded statement, so
+    /// that a first prune of a large table does not hold the writer for long). A message delivered again after its
+    /// id is forgotten is billed again: see `[database] processed_message_retention`.
+    /// - Parameters:
+    ///   - time: The cut-off: ids processed strictly before it go.
+    ///   - limit: The most ids deleted.
+    /// - Returns: How many were deleted (`limit`: some may remain).
+    func deleteProcessedMessages(before time: BillingTime, limit: Int) async throws -> Int
+    /// Deletes the oldest rejected notifications received before `time`, at most `limit` of them.
+    /// - Parameters:
+    ///   - time: The cut-off: notifications received strictly before it go.
+    ///   - limit: The most notifications deleted.
+    /// - Returns: How many were deleted (`limit`: some may remain).
+    func deleteRejectedNotifications(before time: BillingTime, limit: Int) async throws -> Int
 }
 
 /// One event of a resource's history, with what billing needs to re-price it.

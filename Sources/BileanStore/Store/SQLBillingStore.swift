@@ -31,6 +31,14 @@ package struct SQLBillingStore: BillingStore {
         }
     }
 
+    package func withReadTransaction<Result: Sendable>(
+        _ body: (any StoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        try await self.driver.withReadTransaction { connection in
+            try await body(SQLStoreTransaction(connection: connection))
+        }
+    }
+
     package func close() async throws {
         try await self.driver.close()
     }
