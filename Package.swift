@@ -235,7 +235,8 @@ let package = Package(
             path: "Benchmarks/AMQPBenchmarks",
             swiftSettings: swiftSettings
         ),
-        // Shared test code: environment-gated database URLs, temporary files, fixtures, a fake OpenStack.
+        // Shared test code: environment-gated database URLs, temporary files, fixtures and samples, a seeded random
+        // generator (SplitMix64), a fake OpenStack.
         .target(
             name: "BileanTestSupport",
             dependencies: [
@@ -254,7 +255,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanCoreTests",
-            dependencies: ["BileanCore"],
+            dependencies: ["BileanCore", "BileanTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -277,6 +278,7 @@ let package = Package(
             name: "AMQPTests",
             dependencies: [
                 "AMQP",
+                "BileanTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -287,7 +289,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanNotificationTests",
-            dependencies: ["BileanNotification", "BileanCore", "AMQP"],
+            dependencies: ["BileanNotification", "BileanCore", "AMQP", "BileanTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import AMQP
+import BileanTestSupport
 import Foundation
 import NIOCore
 import NIOSSL

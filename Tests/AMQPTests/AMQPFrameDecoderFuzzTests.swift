@@ -1,3 +1,4 @@
+import BileanTestSupport
 import NIOCore
 import Testing
 

@@ -1,3 +1,4 @@
+import BileanTestSupport
 import Testing
 
 @testable import AMQP

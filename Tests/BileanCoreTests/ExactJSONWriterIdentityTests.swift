@@ -1,3 +1,4 @@
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -10,30 +11,10 @@ import Testing
 struct ExactJSONWriterIdentityTests {
     // MARK: Fixtures
 
-    /// Whether the tests run under CI, where missing fixtures are a failure rather than a skip.
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    /// `BILEAN_FIXTURES_DIR`, else `<repository>/../shared/fixtures/notifications`.
-    static let fixtures: URL = {
-        if let configured = ProcessInfo.processInfo.environment["BILEAN_FIXTURES_DIR"], !configured.isEmpty {
-            return URL(fileURLWithPath: configured, isDirectory: true)
-        }
-        // #filePath is <repository>/Tests/BileanCoreTests/ExactJSONWriterIdentityTests.swift.
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.appendingPathComponent("../shared/fixtures/notifications", isDirectory: true)
-            .standardizedFileURL
-    }()
-
-    static var fixturesAreAvailable: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: Self.fixtures.path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
-    }
-
     /// Every `.json` file under the fixtures directory, as paths relative to it, sorted.
     static func fixtureFiles() -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: Self.fixtures.path) else { return [] }
+        let root = NotificationFixtures.directory.path
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             if relative.hasSuffix(".json") { files.append(relative) }
@@ -50,14 +31,15 @@ struct ExactJSONWriterIdentityTests {
         #expect(try JSONValue(jsonText: written) == value.canonicalised, "\(what)")
     }
 
-    @Test(.enabled(if: Self.fixturesAreAvailable || Self.isCI))
+    @Test(.enabled(if: NotificationFixtures.isAvailable || NotificationFixtures.isCI))
     func everyNotificationFixture() throws {
-        try #require(Self.fixturesAreAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
+        try #require(NotificationFixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
         let files = Self.fixtureFiles()
         #expect(files.count >= 300)
         var envelopes = 0
         for file in files {
-            let text = String(decoding: try Data(contentsOf: Self.fixtures.appendingPathComponent(file)), as: UTF8.self)
+            let url = NotificationFixtures.directory.appendingPathComponent(file)
+            let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
             try Self.expectIdentity(text, file)
             // The oslo 2.0 envelope's message is JSON text too: the notification itself.
             if case .string(let inner)? = try ExactJSONReader.parse(Array(text.utf8), maximumDepth: 100)["oslo.message"]

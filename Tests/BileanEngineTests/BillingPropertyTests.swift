@@ -26,17 +26,6 @@ struct BillingPropertyTests {
 
     // MARK: Scenario
 
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// One thing delivered to the engine.
     enum Step {
         case event(ResourceEvent)
@@ -61,7 +50,7 @@ struct BillingPropertyTests {
     }
 
     static func scenario(seed: UInt64, prefix: String) -> Scenario {
-        var rng = SplitMix(state: seed)
+        var rng = BileanTestSupport.SeededRandomNumberGenerator(seed: seed)
         var steps: [Step] = []
         var model: [String: [String: [ModelEvent]]] = [:]
         var recharges: [String: Int128] = [:]
@@ -164,7 +153,7 @@ struct BillingPropertyTests {
         to engine: Engine,
         store: SQLBillingStore,
         users: [String],
-        rng: inout SplitMix
+        rng: inout BileanTestSupport.SeededRandomNumberGenerator
     ) async throws {
         var batched: [Step] = []
         var pending: [ResourceEvent] = []
@@ -244,7 +233,9 @@ struct BillingPropertyTests {
             var finals: [[Money]] = []
             for order in 0..<2 {
                 let scenario = Self.scenario(seed: seed, prefix: "o\(order)-")
-                var rng = SplitMix(state: seed ^ UInt64(order + 1) &* 0x2545_F491_4F6C_DD1D)
+                var rng = BileanTestSupport.SeededRandomNumberGenerator(
+                    seed: seed ^ UInt64(order + 1) &* 0x2545_F491_4F6C_DD1D
+                )
                 var steps = scenario.steps
                 for step in scenario.steps where Int.random(in: 0..<5, using: &rng) == 0 {
                     steps.append(step)  // a redelivery (recharges and settlements repeated are new operations)

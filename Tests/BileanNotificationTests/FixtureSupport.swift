@@ -1,33 +1,12 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
 @testable import BileanNotification
 
-/// The notification fixtures of `../shared/fixtures/notifications/`, and how each file is fed to the parser.
-enum Fixtures {
-    /// Whether the tests run under CI, where missing fixtures are a failure rather than a skip.
-    static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    /// The fixtures directory: `BILEAN_FIXTURES_DIR`, else `<repository>/../shared/fixtures/notifications`.
-    static let directory: URL = {
-        if let configured = ProcessInfo.processInfo.environment["BILEAN_FIXTURES_DIR"], !configured.isEmpty {
-            return URL(fileURLWithPath: configured, isDirectory: true)
-        }
-        // #filePath is <repository>/Tests/BileanNotificationTests/FixtureSupport.swift.
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.appendingPathComponent("../shared/fixtures/notifications", isDirectory: true)
-            .standardizedFileURL
-    }()
-
-    /// Whether the fixtures directory exists.
-    static var isAvailable: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: self.directory.path, isDirectory: &isDirectory)
-            && isDirectory.boolValue
-    }
-
+/// How each notification fixture file is found and fed to the parser.
+extension NotificationFixtures {
     /// Every file under the directory, as paths relative to it, sorted.
     static func allFiles() throws -> [String] {
         let root = self.directory.path

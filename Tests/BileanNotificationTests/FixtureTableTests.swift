@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 /// Every file under `../shared/fixtures/notifications/`, through the parser and the shipped definitions, against a
 /// table of what it must give: the exact billing facts, or why it is ignored or rejected. A file missing from the
 /// table fails, and so does an entry for a file that is not there.
-@Suite("Fixture table", .enabled(if: Fixtures.isAvailable || Fixtures.isCI))
+@Suite("Fixture table", .enabled(if: NotificationFixtures.isAvailable || NotificationFixtures.isCI))
 struct FixtureTableTests {
     /// What a fixture must give.
     enum Expected: Sendable, Hashable {
@@ -914,9 +915,9 @@ struct FixtureTableTests {
     }
 
     @Test func everyFixtureIsInTheTableAndGivesItsOutcome() throws {
-        try #require(Fixtures.isAvailable, "the fixtures are not at \(Fixtures.directory.path)")
+        try #require(NotificationFixtures.isAvailable, "the fixtures are not at \(NotificationFixtures.directory.path)")
         let converter = NotificationConverter(definitions: try ResourceDefinitions.shipped())
-        let files = try Fixtures.allFiles()
+        let files = try NotificationFixtures.allFiles()
         #expect(files.count > 400)
         var byPath: [String: Entry] = [:]
         for entry in Self.table {
@@ -928,32 +929,33 @@ struct FixtureTableTests {
                 Issue.record("\(file) is not in the fixture table: add what it must give")
                 continue
             }
-            let (body, form) = try Fixtures.body(file)
+            let (body, form) = try NotificationFixtures.body(file)
             let outcome = Self.outcome(of: body, converter: converter)
             #expect(outcome == entry.expected, "\(file) (\(form.rawValue)): \(entry.why)")
             // The same notification inside an oslo 2.0 envelope gives the same outcome.
             if form != .asIs {
-                #expect(Self.outcome(of: Fixtures.envelope(body), converter: converter) == entry.expected, "\(file)")
+                let enveloped = NotificationFixtures.envelope(body)
+                #expect(Self.outcome(of: enveloped, converter: converter) == entry.expected, "\(file)")
             }
         }
         #expect(byPath.isEmpty, "table entries for missing files: \(byPath.keys.sorted())")
     }
 
     @Test func novaReferencesResolveToTheResolvedCopies() throws {
-        try #require(Fixtures.isAvailable, "the fixtures are not at \(Fixtures.directory.path)")
-        let names = try Fixtures.allFiles().filter { $0.hasPrefix("nova/resolved/") }
+        try #require(NotificationFixtures.isAvailable, "the fixtures are not at \(NotificationFixtures.directory.path)")
+        let names = try NotificationFixtures.allFiles().filter { $0.hasPrefix("nova/resolved/") }
         #expect(names.count == 140)
         for resolvedPath in names {
             let name = String(resolvedPath.dropFirst("nova/resolved/".count))
-            let original = try ExactJSONReader.parse(try Fixtures.bytes("nova/" + name), maximumDepth: 100)
-            let resolved = try ExactJSONReader.parse(try Fixtures.bytes(resolvedPath), maximumDepth: 100)
-            let base = Fixtures.directory.appendingPathComponent("nova")
+            let original = try ExactJSONReader.parse(try NotificationFixtures.bytes("nova/" + name), maximumDepth: 100)
+            let resolved = try ExactJSONReader.parse(try NotificationFixtures.bytes(resolvedPath), maximumDepth: 100)
+            let base = NotificationFixtures.directory.appendingPathComponent("nova")
             #expect(try NovaReferences.resolve(original, base: base) == resolved, "\(name)")
         }
     }
 
     @Test func shippedResourceTypesHavePluginsThatPriceTheirProperties() throws {
-        try #require(Fixtures.isAvailable, "the fixtures are not at \(Fixtures.directory.path)")
+        try #require(NotificationFixtures.isAvailable, "the fixtures are not at \(NotificationFixtures.directory.path)")
         var priced: Set<String> = []
         for entry in Self.table {
             guard case .facts(let facts) = entry.expected else { continue }

@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Testing
 
 @testable import BileanNotification
@@ -386,15 +387,15 @@ struct NotificationConverterTests {
     /// A legacy restart built from the fixture of a reverted resize (Nova's legacy payload is the same for every
     /// instance action): only the event type changes.
     @Test(
-        .enabled(if: Fixtures.isAvailable || Fixtures.isCI),
+        .enabled(if: NotificationFixtures.isAvailable || NotificationFixtures.isCI),
         arguments: [
             "compute.instance.power_on.end", "compute.instance.resume.end", "compute.instance.unshelve.end",
             "compute.instance.unpause.end", "compute.instance.restore.end",
         ]
     )
     func aLegacyRestartIsAnUpdateAtTheSameFlavor(_ eventType: String) throws {
-        try #require(Fixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
-        let raw = try Fixtures.bytes("nova/compute.instance.resize.revert.end.ceilometer.json")
+        try #require(NotificationFixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
+        let raw = try NotificationFixtures.bytes("nova/compute.instance.resize.revert.end.ceilometer.json")
         guard case .object(var object) = try ExactJSONReader.parse(raw, maximumDepth: 100) else {
             Issue.record("the fixture is not a JSON object")
             return
@@ -416,16 +417,16 @@ struct NotificationConverterTests {
     }
 
     /// Nova's versioned power-on sample: an update at the sample's flavor, at the notification's time.
-    @Test(.enabled(if: Fixtures.isAvailable || Fixtures.isCI))
+    @Test(.enabled(if: NotificationFixtures.isAvailable || NotificationFixtures.isCI))
     func aVersionedPowerOnIsAnUpdateAtTheSameFlavor() throws {
-        try #require(Fixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
+        try #require(NotificationFixtures.isAvailable, "the fixtures are missing (BILEAN_FIXTURES_DIR)")
         let file = "nova/instance.power_on.end.nova-sample.json"
-        let (body, _) = try Fixtures.body(file)
+        let (body, _) = try NotificationFixtures.body(file)
         let notification = try NotificationParser().parse(body)
         #expect(notification.eventType == "instance.power_on.end")
         let converter = NotificationConverter(definitions: try ResourceDefinitions.shipped())
         let expected = ResourceEvent(
-            messageID: Fixtures.sampleMessageID(file),
+            messageID: NotificationFixtures.sampleMessageID(file),
             action: .update,
             resourceType: "os.nova.server",
             resourceID: "178b0921-8f85-4257-88b6-2e743b5a975c",
@@ -435,7 +436,7 @@ struct NotificationConverterTests {
         )
         #expect(try converter.convert(notification) == .facts([.resource(expected)]))
         // Its start is not a restart yet.
-        let (start, _) = try Fixtures.body("nova/instance.power_on.start.nova-sample.json")
+        let (start, _) = try NotificationFixtures.body("nova/instance.power_on.start.nova-sample.json")
         #expect(try converter.convert(try NotificationParser().parse(start)) == .ignored(.noDefinition))
     }
 }

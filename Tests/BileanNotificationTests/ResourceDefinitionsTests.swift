@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -42,9 +43,10 @@ struct ResourceDefinitionsTests {
     }
 
     @Test func loadsTheRetiredProjectsFile() throws {
-        let url = Fixtures.directory.appendingPathComponent("../bilean/resource_definitions.yaml").standardizedFileURL
+        let url = NotificationFixtures.directory.appendingPathComponent("../bilean/resource_definitions.yaml")
+            .standardizedFileURL
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            try #require(!Fixtures.isCI, "missing \(url.path)")
+            try #require(!NotificationFixtures.isCI, "missing \(url.path)")
             return
         }
         #expect(try ResourceDefinitions(yaml: text, source: url.path).definitions.count == 2)

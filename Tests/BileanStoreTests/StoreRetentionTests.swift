@@ -9,30 +9,6 @@ import Testing
 struct StoreRetentionTests {
     static let t0 = BillingTime(seconds: 1_700_000_000)
 
-    static func rejection(_ id: String, at seconds: Int64) -> RejectedNotification {
-        RejectedNotification(
-            id: id,
-            receivedAt: t0.adding(seconds: seconds),
-            messageID: "message-\(id)",
-            eventType: "compute.instance.create.end",
-            publisherID: "compute.host",
-            code: "invalid_json",
-            reason: "the body is not JSON",
-            exchange: "nova",
-            routingKey: "notifications.info",
-            bodySize: 8,
-            bodyExcerpt: "not json"
-        )
-    }
-
-    /// Every processed message id, sorted.
-    static func processedIDs(_ store: SQLBillingStore) async throws -> [String] {
-        let rows = try await store.driver.withTransaction { connection in
-            try await connection.query("SELECT message_id FROM processed_messages ORDER BY message_id")
-        }
-        return try rows.map { try $0.text("message_id") }
-    }
-
     /// Every rejected notification's id, sorted.
     static func rejectionIDs(_ store: SQLBillingStore) async throws -> [String] {
         let rows = try await store.driver.withTransaction { connection in
@@ -58,11 +34,11 @@ struct StoreRetentionTests {
                 try await store.withTransaction { try await $0.deleteProcessedMessages(before: cutOff, limit: 3) }
             }
             #expect(try await prune() == 3)
-            #expect(try await Self.processedIDs(store) == ["m3", "m4", "m5", "m6", "m7", "m8", "m9"])
+            #expect(try await store.processedMessageIDs() == ["m3", "m4", "m5", "m6", "m7", "m8", "m9"])
             #expect(try await prune() == 3)
             #expect(try await prune() == 1)
             #expect(try await prune() == 0)
-            #expect(try await Self.processedIDs(store) == ["m7", "m8", "m9"])
+            #expect(try await store.processedMessageIDs() == ["m7", "m8", "m9"])
             let none = try await store.withTransaction {
                 try await $0.deleteProcessedMessages(before: cutOff, limit: 0)
             }
@@ -77,7 +53,10 @@ struct StoreRetentionTests {
     func rejectedNotificationsBeforeTheCutOffAreDeletedABoundedChunkAtATime(_ database: TestDatabase) async throws {
         try await database.withStore { store in
             // r00 … r11, received one a minute from t0.
-            let rejections = (0..<12).map { Self.rejection($0 < 10 ? "r0\($0)" : "r\($0)", at: Int64($0) * 60) }
+            let rejections = (0..<12).map { index in
+                let id = index < 10 ? "r0\(index)" : "r\(index)"
+                return RejectedNotification.sample(id: id, receivedAt: Self.t0.adding(seconds: Int64(index) * 60))
+            }
             try await store.withTransaction { try await $0.insertRejectedNotifications(rejections.shuffled()) }
             // Strictly before t0 + 5 min: r00 … r04.
             let cutOff = Self.t0.adding(seconds: 5 * 60)

@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -763,7 +764,7 @@ struct NotificationFlowTests {
             let server = try await setup.start()
             try await Self.createPrices(on: server)
             try await Self.waitForListener(setup)
-            var generator = SplitMix64(seed: 20_261_126)
+            var generator = SeededRandomNumberGenerator(seed: 20_261_126)
             var inOrder: [JSONValue] = []
             var shuffled: [JSONValue] = []
             var expected: [String: String] = [:]
@@ -787,21 +788,6 @@ struct NotificationFlowTests {
             try await Self.expectBalances(expected, on: server)
             #expect(try await server.stop() == 0)
         }
-    }
-}
-
-/// A seeded generator, so that a failing order can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -132,7 +132,17 @@ package struct ExactJSONWriter {
     ///   - second: Another key.
     /// - Returns: Whether `first` is written before `second`.
     package static func precedes(_ first: String, _ second: String) -> Bool {
-        first.utf8.lexicographicallyPrecedes(second.utf8)
+        // Over the contiguous UTF-8 of each, when the strings have it (native ones do): several times faster than
+        // comparing the two `UTF8View`s generically, and without copying either string.
+        let ordered = first.utf8.withContiguousStorageIfAvailable { left in
+            second.utf8.withContiguousStorageIfAvailable { right -> Bool in
+                for index in 0..<Swift.min(left.count, right.count) where left[index] != right[index] {
+                    return left[index] < right[index]
+                }
+                return left.count < right.count
+            }
+        }
+        return (ordered ?? nil) ?? first.utf8.lexicographicallyPrecedes(second.utf8)
     }
 
     private mutating func newline(level: Int) {

@@ -148,7 +148,9 @@ package struct NotificationListener: Service {
         var delivery: AMQPDelivery
         var message: NotificationBatch.Message?
         var rejection: RejectedNotification?
-        var notification: Notification?
+        /// Who sent it and what it is, once parsed (not the parsed body, which is dropped after conversion: a
+        /// batch in flight keeps only its billing facts).
+        var origin: Origin?
     }
 
     /// The consuming loop: while batches commit (up to ``ListenerConfiguration/batchesInFlight`` at once, e.g. on
@@ -256,6 +258,13 @@ package struct NotificationListener: Service {
         freed.finish()
     }
 
+    /// What identifies a parsed notification in a record of it set aside.
+    struct Origin: Sendable {
+        var messageID: String
+        var eventType: String
+        var publisherID: String?
+    }
+
     /// A batch of deliveries, read.
     struct PreparedBatch: Sendable {
         var deliveries: [AMQPDelivery]
@@ -344,7 +353,11 @@ package struct NotificationListener: Service {
         let body = delivery.body.readableBytesView
         do throws(NotificationRejection) {
             let parsed = try self.parser.parse(body)
-            item.notification = parsed
+            item.origin = Origin(
+                messageID: parsed.messageID,
+                eventType: parsed.eventType,
+                publisherID: parsed.publisherID
+            )
             switch try self.converter.convert(parsed) {
             case .facts(let facts):
                 item.message = NotificationBatch.Message(messageID: parsed.messageID, facts: facts)
@@ -361,9 +374,9 @@ package struct NotificationListener: Service {
             item.rejection = self.rejection(
                 code: "\(error.code)",
                 reason: error.message,
-                messageID: error.messageID ?? item.notification?.messageID,
-                eventType: error.eventType ?? item.notification?.eventType,
-                publisherID: item.notification?.publisherID,
+                messageID: error.messageID ?? item.origin?.messageID,
+                eventType: error.eventType ?? item.origin?.eventType,
+                publisherID: item.origin?.publisherID,
                 delivery: delivery,
                 at: received
             )
@@ -489,9 +502,9 @@ package struct NotificationListener: Service {
         let rejection = self.rejection(
             code: code,
             reason: reason,
-            messageID: item.notification?.messageID,
-            eventType: item.notification?.eventType,
-            publisherID: item.notification?.publisherID,
+            messageID: item.origin?.messageID,
+            eventType: item.origin?.eventType,
+            publisherID: item.origin?.publisherID,
             delivery: item.delivery,
             at: BillingTime(date: Date())
         )

@@ -139,12 +139,9 @@ package final class PostgresDriver: SQLDriver {
                 )
                 var result: [SQLRow] = []
                 result.reserveCapacity(rows.count)
+                let names = rows.first.map { $0.map(\.columnName) } ?? []
                 for row in rows {
-                    var values: [String: SQLValue] = [:]
-                    for cell in row {
-                        values[cell.columnName] = try Self.value(cell)
-                    }
-                    result.append(SQLRow(values: values))
+                    result.append(SQLRow(columns: names, values: try row.map(Self.value)))
                 }
                 return result
             } catch let error as PSQLError {

@@ -1,18 +1,28 @@
 package import BileanCore
 
-/// One result row: column name → value.
+/// One result row: its values, in the order of its columns.
 package struct SQLRow: Sendable {
-    /// The values by column name.
-    package var values: [String: SQLValue]
+    /// The column names, in order (one array shared by every row of a result).
+    package let columns: [String]
+    /// The values, in the order of ``columns``.
+    package let values: [SQLValue]
 
     /// Creates a row.
-    package init(values: [String: SQLValue]) {
+    /// - Parameters:
+    ///   - columns: The column names, in order.
+    ///   - values: The values, one per column.
+    package init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
         self.values = values
     }
 
     /// The raw value of a column (NULL when absent).
+    ///
+    /// A row has a couple of dozen columns at most: a scan of their names (short strings, compared without hashing)
+    /// costs less than building a dictionary for every row.
     package subscript(column: String) -> SQLValue {
-        self.values[column] ?? .null
+        guard let index = self.columns.firstIndex(of: column) else { return .null }
+        return self.values[index]
     }
 
     /// A text column that may be NULL.

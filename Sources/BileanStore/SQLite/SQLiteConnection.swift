@@ -13,7 +13,10 @@ final class SQLiteConnection: @unchecked Sendable {
     private var statements: [String: OpaquePointer] = [:]
 
     /// The most prepared statements kept; past it the cache starts again (multi-row inserts vary in length).
-    static let statementCacheLimit = 256
+    static let statementCacheLimit = 128
+    /// The most parameters of a statement kept prepared: a multi-row insert of hundreds of rows compiles to a large
+    /// program that is rarely reused with exactly the same row count, so it is prepared, run and finalized.
+    static let cachedStatementMaximumBinds = 64
 
     /// Opens (creating if needed) a database file.
     /// - Parameter path: The file.
@@ -49,13 +52,12 @@ final class SQLiteConnection: @unchecked Sendable {
         self.handle.map { sqlite3_get_autocommit($0) != 0 } ?? true
     }
 
-    /// Runs a statement without parameters and without keeping it prepared (`BEGIN`, `PRAGMA …`).
+    /// Runs a statement without parameters (`BEGIN`, `COMMIT`, `SAVEPOINT …`, `PRAGMA …`), prepared once and kept
+    /// like any other.
     /// - Parameter sql: The SQL.
     /// - Throws: ``SQLiteError``.
     func execute(_ sql: String) throws(SQLiteError) {
-        guard let handle = self.handle else { throw SQLiteError.closed(sql) }
-        let code = sqlite3_exec(handle, sql, nil, nil, nil)
-        guard code == SQLITE_OK else { throw self.error(code, sql: sql) }
+        _ = try self.query(sql, [])
     }
 
     /// Runs a statement and returns its rows.
@@ -65,10 +67,15 @@ final class SQLiteConnection: @unchecked Sendable {
     /// - Returns: Every row.
     /// - Throws: ``SQLiteError``.
     func query(_ sql: String, _ binds: [SQLValue]) throws(SQLiteError) -> [SQLRow] {
-        let statement = try self.prepared(sql)
+        let cached = binds.count <= Self.cachedStatementMaximumBinds
+        let statement = try self.prepared(sql, cached: cached)
         defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
+            if cached {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+            } else {
+                sqlite3_finalize(statement)
+            }
         }
         for (offset, value) in binds.enumerated() {
             let code = Self.bind(value, at: Int32(offset + 1), in: statement)
@@ -84,18 +91,24 @@ final class SQLiteConnection: @unchecked Sendable {
             if names.isEmpty {
                 names = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
             }
-            var values: [String: SQLValue] = [:]
+            var values: [SQLValue] = []
             values.reserveCapacity(Int(count))
             for column in 0..<count {
-                values[names[Int(column)]] = Self.value(at: column, in: statement)
+                values.append(Self.value(at: column, in: statement))
             }
-            rows.append(SQLRow(values: values))
+            rows.append(SQLRow(columns: names, values: values))
         }
     }
 
-    private func prepared(_ sql: String) throws(SQLiteError) -> OpaquePointer {
-        if let statement = self.statements[sql] { return statement }
+    private func prepared(_ sql: String, cached: Bool) throws(SQLiteError) -> OpaquePointer {
+        if cached, let statement = self.statements[sql] { return statement }
         guard let handle = self.handle else { throw SQLiteError.closed(sql) }
+        guard cached else {
+            var statement: OpaquePointer?
+            let code = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+            guard code == SQLITE_OK, let statement else { throw self.error(code, sql: sql) }
+            return statement
+        }
         if self.statements.count >= Self.statementCacheLimit {
             for statement in self.statements.values { sqlite3_finalize(statement) }
             self.statements = [:]

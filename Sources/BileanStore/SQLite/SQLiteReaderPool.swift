@@ -1,18 +1,31 @@
-import Logging
+import Synchronization
 
 /// The read-only connections of an SQLite database in WAL mode, opened on demand up to a bound, each lent to one
 /// read transaction at a time.
 ///
 /// In WAL mode a reader sees the last committed state and neither waits for the writer nor makes it wait, so the
 /// API's reads run beside the listener's batch commits. Every connection is `query_only`: a write through one is
-/// an error, never a second writer.
-actor SQLiteReaderPool {
+/// an error, never a second writer. Taking an idle connection is a lock, not a hop to another executor; a task
+/// waits only when every connection is lent.
+final class SQLiteReaderPool: Sendable {
+    private struct State {
+        var idle: [SQLiteConnection] = []
+        var opened = 0
+        var waiters: [CheckedContinuation<SQLiteConnection, any Error>] = []
+        var closed = false
+    }
+
+    /// What `take` found to do, decided under the lock.
+    private enum Taking {
+        case idle(SQLiteConnection)
+        case open
+        case wait
+        case closed
+    }
+
     private let path: String
     private let maximum: Int
-    private var idle: [SQLiteConnection] = []
-    private var opened = 0
-    private var waiters: [CheckedContinuation<SQLiteConnection, any Error>] = []
-    private var closed = false
+    private let state = Mutex(State())
 
     /// Creates an empty pool.
     /// - Parameters:
@@ -26,10 +39,38 @@ actor SQLiteReaderPool {
     /// Takes an idle connection, opens one if there is room, or waits for one to be given back.
     /// - Throws: ``StoreError`` when the pool is closed or a connection cannot be opened.
     func take() async throws -> SQLiteConnection {
-        guard !self.closed else { throw StoreError(.connection, "the SQLite database is closed") }
-        if let connection = self.idle.popLast() { return connection }
-        if self.opened < self.maximum { return try self.open() }
-        return try await withCheckedThrowingContinuation { self.waiters.append($0) }
+        let taking = self.state.withLock { state -> Taking in
+            if state.closed { return .closed }
+            if let connection = state.idle.popLast() { return .idle(connection) }
+            guard state.opened < self.maximum else { return .wait }
+            state.opened += 1
+            return .open
+        }
+        switch taking {
+        case .idle(let connection): return connection
+        case .open: return try self.open()
+        case .closed: throw StoreError(.connection, "the SQLite database is closed")
+        case .wait: break
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            // The pool may have changed since the decision: give the waiter what is there now.
+            let ready = self.state.withLock { state -> Taking in
+                if state.closed { return .closed }
+                if let connection = state.idle.popLast() { return .idle(connection) }
+                if state.opened < self.maximum {
+                    state.opened += 1
+                    return .open
+                }
+                state.waiters.append(continuation)
+                return .wait
+            }
+            switch ready {
+            case .idle(let connection): continuation.resume(returning: connection)
+            case .open: continuation.resume(with: Result { try self.open() })
+            case .closed: continuation.resume(throwing: StoreError(.connection, "the SQLite database is closed"))
+            case .wait: break
+            }
+        }
     }
 
     /// Gives a connection back (to the longest waiter, if any); one that failed is closed instead, and its room
@@ -38,46 +79,50 @@ actor SQLiteReaderPool {
     ///   - connection: The connection taken.
     ///   - healthy: Whether it is still fit for use (its transaction ended cleanly).
     func give(_ connection: SQLiteConnection, healthy: Bool) {
-        if healthy && !self.closed {
-            if self.waiters.isEmpty {
-                self.idle.append(connection)
-            } else {
-                self.waiters.removeFirst().resume(returning: connection)
+        let (waiter, keep) = self.state.withLock { state -> (CheckedContinuation<SQLiteConnection, any Error>?, Bool) in
+            let keep = healthy && !state.closed
+            if !keep { state.opened -= 1 }
+            if state.closed || state.waiters.isEmpty {
+                if keep { state.idle.append(connection) }
+                return (nil, keep)
             }
-            return
+            if !keep { state.opened += 1 }  // the waiter gets a fresh connection in its room
+            return (state.waiters.removeFirst(), keep)
         }
-        self.opened -= 1
-        connection.close()
-        guard !self.waiters.isEmpty, !self.closed else { return }
-        let waiter = self.waiters.removeFirst()
-        do {
-            waiter.resume(returning: try self.open())
-        } catch {
-            waiter.resume(throwing: error)
+        if !keep { connection.close() }
+        guard let waiter else { return }
+        if keep {
+            waiter.resume(returning: connection)
+        } else {
+            waiter.resume(with: Result { try self.open() })
         }
     }
 
     /// Closes the idle connections (a busy one is closed when given back); waiters fail.
     func close() {
-        self.closed = true
-        for waiter in self.waiters {
-            waiter.resume(throwing: StoreError(.connection, "the SQLite database is closed"))
+        let (idle, waiters) = self.state.withLock { state in
+            state.closed = true
+            defer {
+                state.opened -= state.idle.count
+                state.idle = []
+                state.waiters = []
+            }
+            return (state.idle, state.waiters)
         }
-        self.waiters = []
-        for connection in self.idle { connection.close() }
-        self.opened -= self.idle.count
-        self.idle = []
+        for waiter in waiters { waiter.resume(throwing: StoreError(.connection, "the SQLite database is closed")) }
+        for connection in idle { connection.close() }
     }
 
+    /// Opens a connection in room already counted in `opened` (given back if the opening fails).
     private func open() throws(StoreError) -> SQLiteConnection {
         do {
             let connection = try SQLiteConnection(path: self.path)
             try connection.execute("PRAGMA query_only=ON")
             try connection.execute("PRAGMA busy_timeout=10000")
             try SQLiteDriver.tune(connection)
-            self.opened += 1
             return connection
         } catch {
+            self.state.withLock { $0.opened -= 1 }
             throw StoreError(.connection, "cannot open an SQLite read connection", underlying: error)
         }
     }

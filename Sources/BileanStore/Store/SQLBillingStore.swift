@@ -93,17 +93,25 @@ struct SQLStoreTransaction: StoreTransaction {
     /// The most rows one multi-row statement carries (well under both databases' bind limits).
     static let rowsPerStatement = 200
 
+    /// The rows one insert carries: on SQLite one, so that every insert into a table is the same statement,
+    /// prepared once and kept (a statement is run in process there, with no round trip to save, and a multi-row one
+    /// of each length would be compiled and kept apart); on PostgreSQL ``rowsPerStatement``.
+    var rowsPerInsert: Int {
+        self.dialect == .sqlite ? 1 : Self.rowsPerStatement
+    }
+
     /// Runs `prefix VALUES (row), (row), … suffix` in chunks and returns every returned row.
     @discardableResult
     func insertRows(_ prefix: String, _ rows: [SQLStatement], suffix: String = "") async throws -> [SQLRow] {
         var result: [SQLRow] = []
         var start = 0
+        let size = self.rowsPerInsert
         while start < rows.count {
-            let chunk = Array(rows[start..<min(start + Self.rowsPerStatement, rows.count)])
+            let chunk = Array(rows[start..<min(start + size, rows.count)])
             result += try await self.query(
                 "\(unsafeRaw: prefix) VALUES \(SQLStatement.join(chunk, separator: ", "))\(unsafeRaw: suffix)"
             )
-            start += Self.rowsPerStatement
+            start += size
         }
         return result
     }
