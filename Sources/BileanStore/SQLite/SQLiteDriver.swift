@@ -48,7 +48,15 @@ package final class SQLiteDriver: SQLDriver {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let writer = try SQLiteConnection(path: path)
             do {
-                try writer.execute("PRAGMA journal_mode=WAL")
+                // Readers beside the writer need WAL; a database that cannot use it (e.g. on a network file
+                // system) is refused rather than run with readers that block the writer.
+                let mode = try writer.query("PRAGMA journal_mode=WAL", []).first?.optionalText("journal_mode")
+                guard mode == "wal" else {
+                    throw StoreError(
+                        .connection,
+                        "the SQLite database cannot use WAL mode (journal_mode is \(mode ?? "unknown"))"
+                    )
+                }
                 // FULL: a committed transaction survives a power loss too; the listener acks a message only after it.
                 try writer.execute("PRAGMA synchronous=FULL")
                 try writer.execute("PRAGMA busy_timeout=10000")
@@ -184,8 +192,8 @@ package final class SQLiteDriver: SQLDriver {
         var writes = 0
     }
 
-    /// The most write transactions committed together.
-    static let maximumGroup = 64
+    /// The most write transactions committed together (the first one's answer waits for the others' work).
+    static let maximumGroup = 16
     /// The savepoint around each member of a group.
     static let savepoint = "bilean_member"
 

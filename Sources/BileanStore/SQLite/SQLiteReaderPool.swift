@@ -93,8 +93,19 @@ final class SQLiteReaderPool: Sendable {
         guard let waiter else { return }
         if keep {
             waiter.resume(returning: connection)
-        } else {
-            waiter.resume(with: Result { try self.open() })
+            return
+        }
+        do {
+            waiter.resume(returning: try self.open())
+        } catch {
+            // No connection can be opened now (e.g. out of file descriptors): every waiter hears it, rather than
+            // waiting for a connection that may never be given back.
+            waiter.resume(throwing: error)
+            let others = self.state.withLock { state in
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for other in others { other.resume(throwing: error) }
         }
     }
 
