@@ -124,7 +124,7 @@ struct OsloRPCClientServerTests {
 
     @Test func noServerEverIsUnreachableAtOnce() async throws {
         let bed = RPCTestBed("unreachable")
-        let client = try bed.client(timeout: .seconds(30))
+        let client = try bed.client(timeout: .seconds(120))
         let start = ContinuousClock.now
         let error = await bed.failure(client, "whoami")
         guard case .unreachable = error else {
@@ -150,8 +150,9 @@ struct OsloRPCClientServerTests {
         } catch {
             guard case .unreachable = error else { throw error }
         }
-        // Far less than waiting out the 30 s timeouts (the bound leaves room for a loaded CI machine).
-        #expect(ContinuousClock.now - start < .seconds(20))
+        // Far less than waiting out one 120 s timeout. In isolation the three answers take well under a second;
+        // under the whole suite's load (hundreds of tests in parallel on 2 cores) they took up to 22 s in CI.
+        #expect(ContinuousClock.now - start < .seconds(60))
         #expect(try await client.serverCount(reaching: 0) == 0)
         await client.close()
         #expect(await bed.failure(client, "whoami") == .unreachable("the RPC client is closed"))
