@@ -29,8 +29,9 @@ private func created(at time: BillingTime, rate: Rate) -> ResourceBilling {
 }
 
 /// Delivers events one by one as the engine does: the in-order fast path when the state accepts the event,
-/// otherwise a re-rate from the timeline received so far. After each delivery, optionally settles at an offset
-/// after the latest event time seen. Returns the final state and every charge recorded.
+/// otherwise a re-rate from the timeline received so far (the events received before it being the history billed
+/// so far). After each delivery, optionally settles at an offset after the latest event time seen. Returns the
+/// final state and every charge recorded, each line of a re-rate included.
 private func deliver(
     _ entries: [TimelineEntry],
     settleAfterEachBy offset: Int64? = nil
@@ -40,13 +41,14 @@ private func deliver(
     var charges: [Charge] = []
     var latest: BillingTime?
     for item in entries {
+        let previous = timeline
         timeline.append(item)
         let step =
             billing.acceptsInOrder(item.action, at: item.time)
             ? billing.applyingInOrder(item.action, at: item.time, newRate: item.rate)
-            : billing.rerated(timeline: timeline, eventTime: item.time)
+            : billing.rerated(timeline: timeline, previous: previous, eventTime: item.time)
         billing = step.billing
-        if let charge = step.charge { charges.append(charge) }
+        charges.append(contentsOf: step.charges)
         latest = max(latest ?? item.time, item.time)
         if let offset, let latest {
             let settled = billing.settling(at: latest.adding(microseconds: offset))
@@ -59,6 +61,32 @@ private func deliver(
 
 private func total(_ charges: [Charge]) -> Money {
     charges.reduce(Money.zero) { $0 + $1.cost }
+}
+
+/// Whether a charge adds up on its own: its cost is its rate × its duration within one unit (10⁻¹²).
+private func addsUp(_ charge: Charge) -> Bool {
+    let exact = charge.rate.accrual(microseconds: charge.end - charge.start)
+    return abs(charge.cost.units * Rate.accrualDenominator - exact) <= Rate.accrualDenominator
+}
+
+/// The interval and rate of a consumption line, to compare lines without their rounded costs.
+private struct ChargeLine: Equatable, CustomStringConvertible {
+    var start: BillingTime
+    var end: BillingTime
+    var rate: Rate
+
+    init(_ start: BillingTime, _ end: BillingTime, _ rate: Rate) {
+        self.start = start
+        self.end = end
+        self.rate = rate
+    }
+
+    var description: String { "[\(self.start.microseconds), \(self.end.microseconds)] at \(self.rate.unitsPerHour)/h" }
+}
+
+/// The lines of `charges`, in order.
+private func lines(_ charges: [Charge]) -> [ChargeLine] {
+    charges.map { ChargeLine($0.start, $0.end, $0.rate) }
 }
 
 /// All orderings of `items`.
@@ -321,7 +349,7 @@ struct ResourceBillingTests {
         let billing = settled.billing
         #expect(!billing.acceptsInOrder(.update, at: at(40)))
         let timeline = [entry(at(0), .create, oneAnHour, "m1"), entry(at(40), .update, twoAnHour, "m2")]
-        let step = billing.rerated(timeline: timeline, eventTime: at(40))
+        let step = billing.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(40))
         // In order: A = 10¹² × 4 × 10⁷ + 2 × 10¹² × 6 × 10⁷ = 1.6 × 10²⁰; round(A / D) = round(44_444_444_444.44)
         // = 44_444_444_444, so the adjustment is 44_444_444_444 − 27_777_777_778 = 16_666_666_666.
         let charge = try #require(step.charge)
@@ -329,6 +357,9 @@ struct ResourceBillingTests {
         #expect(charge.cost.units == 16_666_666_666)
         #expect(charge.start == at(40))
         #expect(charge.end == at(100))
+        // One line, at the difference between the rate in-order delivery bills and the rate billed: 2 − 1 per hour.
+        #expect(lines(step.charges) == [ChargeLine(at(40), at(100), oneAnHour)])
+        #expect(addsUp(charge))
         #expect(step.billing.rate == twoAnHour)
         #expect(step.billing.billedUntil == at(100))
         #expect(step.billing.startedAt == at(0))
@@ -351,13 +382,16 @@ struct ResourceBillingTests {
         // Charged: round(2 × 10¹² × 10⁸ / 3.6 × 10⁹) = round(55_555_555_555.56) = 55_555_555_556.
         #expect(billing.charged.units == 55_555_555_556)
         let timeline = [entry(at(0), .create, twoAnHour, "m1"), entry(at(40), .update, oneAnHour, "m2")]
-        let step = billing.rerated(timeline: timeline, eventTime: at(40))
+        let step = billing.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(40))
         // In order: A = 2 × 10¹² × 4 × 10⁷ + 10¹² × 6 × 10⁷ = 1.4 × 10²⁰ → round(38_888_888_888.89) = 38_888_888_889.
         // Adjustment: 38_888_888_889 − 55_555_555_556 = −16_666_666_667.
         let charge = try #require(step.charge)
         #expect(charge.cost.units == -16_666_666_667)
         #expect(charge.cause == .rerate)
         #expect(step.billing.rate == oneAnHour)
+        // The line carries the signed difference, 1 − 2 = −1 per hour, over [40 s, 100 s].
+        #expect(lines(step.charges) == [ChargeLine(at(40), at(100), Rate.zero - oneAnHour)])
+        #expect(addsUp(charge))
     }
 
     @Test func lateDeletionRefundsWhatWasSettledPastIt() throws {
@@ -365,10 +399,13 @@ struct ResourceBillingTests {
         #expect(billing.charged == Money(integer: 1))
         let timeline = [entry(at(0), .create, oneAnHour, "m1"), entry(at(1800), .delete, .zero, "m2")]
         #expect(!billing.acceptsInOrder(.delete, at: at(1800)))
-        let step = billing.rerated(timeline: timeline, eventTime: at(1800))
-        // Billed to 1 h, deleted at 30 min: 0.5 comes back.
+        let step = billing.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(1800))
+        // Billed to 1 h, deleted at 30 min: 0.5 comes back, on a line at −1 per hour (not the rate 0 after the
+        // deletion) over [30 min, 1 h].
         let charge = try #require(step.charge)
         #expect(charge.cost.units == -500_000_000_000)
+        #expect(lines(step.charges) == [ChargeLine(at(1800), at(3600), Rate.zero - oneAnHour)])
+        #expect(addsUp(charge))
         #expect(step.billing.deletedAt == at(1800))
         #expect(step.billing.rate == .zero)
         #expect(!step.billing.isActive)
@@ -379,14 +416,14 @@ struct ResourceBillingTests {
         // A duplicate create (another message id) at the start instant, at the same price.
         let billing = created(at: at(0), rate: oneAnHour).settling(at: at(100)).billing
         let timeline = [entry(at(0), .create, oneAnHour, "m1"), entry(at(0), .create, oneAnHour, "m2")]
-        let step = billing.rerated(timeline: timeline, eventTime: at(0))
+        let step = billing.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(0))
         #expect(step.charge == nil)
         #expect(step.billing == billing)
     }
 
     @Test func deletionArrivingBeforeCreationIsKeptAndAppliedLater() throws {
         let deletion = entry(at(100), .delete, .zero, "del")
-        let pending = ResourceBilling().rerated(timeline: [deletion], eventTime: at(100))
+        let pending = ResourceBilling().rerated(timeline: [deletion], previous: [], eventTime: at(100))
         #expect(pending.charge == nil)
         #expect(pending.billing.deletedAt == at(100))
         #expect(pending.billing.startedAt == nil)
@@ -397,13 +434,16 @@ struct ResourceBillingTests {
         // The creation, stamped before the deletion, arrives: billed from 0 s to 100 s.
         let creation = entry(at(0), .create, oneAnHour, "cre")
         #expect(!pending.billing.acceptsInOrder(.create, at: at(0)))
-        let step = pending.billing.rerated(timeline: [deletion, creation], eventTime: at(0))
+        let step = pending.billing.rerated(timeline: [deletion, creation], previous: [deletion], eventTime: at(0))
         let charge = try #require(step.charge)
         // round(10¹² × 10⁸ / 3.6 × 10⁹) = 27_777_777_778.
         #expect(charge.cost.units == 27_777_777_778)
         #expect(charge.cause == .rerate)
         #expect(charge.start == at(0))
         #expect(charge.end == at(100))
+        // Nothing was billed: the difference is the whole in-order rate.
+        #expect(lines(step.charges) == [ChargeLine(at(0), at(100), oneAnHour)])
+        #expect(addsUp(charge))
         #expect(step.billing.startedAt == at(0))
         #expect(step.billing.deletedAt == at(100))
         #expect(step.billing.rate == .zero)
@@ -414,9 +454,9 @@ struct ResourceBillingTests {
         let deletion = entry(at(0), .delete, .zero, "del")
         let creation = entry(at(100), .create, oneAnHour, "cre")
         // Deletion first, then the creation.
-        let pending = ResourceBilling().rerated(timeline: [deletion], eventTime: at(0)).billing
+        let pending = ResourceBilling().rerated(timeline: [deletion], previous: [], eventTime: at(0)).billing
         #expect(!pending.acceptsInOrder(.create, at: at(100)))
-        let first = pending.rerated(timeline: [deletion, creation], eventTime: at(100))
+        let first = pending.rerated(timeline: [deletion, creation], previous: [deletion], eventTime: at(100))
         #expect(first.charge == nil)
         #expect(first.billing.charged == .zero)
         #expect(first.billing.accrued == 0)
@@ -429,7 +469,7 @@ struct ResourceBillingTests {
         // Creation first, then the deletion.
         let live = created(at: at(100), rate: oneAnHour)
         #expect(!live.acceptsInOrder(.delete, at: at(0)))
-        let second = live.rerated(timeline: [creation, deletion], eventTime: at(0))
+        let second = live.rerated(timeline: [creation, deletion], previous: [creation], eventTime: at(0))
         #expect(second.charge == nil)
         #expect(second.billing.charged == .zero)
         #expect(second.billing.deletedAt == at(100))
@@ -443,7 +483,7 @@ struct ResourceBillingTests {
             entry(at(3600), .delete, .zero, "m2"),
             entry(at(7200), .update, twoAnHour, "m3"),
         ]
-        let step = deleted.rerated(timeline: timeline, eventTime: at(7200))
+        let step = deleted.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(7200))
         #expect(step.charge == nil)
         #expect(step.billing.charged == Money(integer: 1))
         #expect(step.billing.rate == .zero)
@@ -452,6 +492,7 @@ struct ResourceBillingTests {
         // A second, later deletion changes nothing either.
         let again = step.billing.rerated(
             timeline: timeline + [entry(at(9000), .delete, .zero, "m4")],
+            previous: timeline,
             eventTime: at(9000)
         )
         #expect(again.charge == nil)
@@ -466,10 +507,134 @@ struct ResourceBillingTests {
             entry(at(3600), .delete, .zero, "m2"),
             entry(at(1800), .delete, .zero, "m3"),
         ]
-        let step = deleted.rerated(timeline: timeline, eventTime: at(1800))
+        let step = deleted.rerated(timeline: timeline, previous: Array(timeline.dropLast()), eventTime: at(1800))
         #expect(try #require(step.charge).cost.units == -500_000_000_000)
+        #expect(lines(step.charges) == [ChargeLine(at(1800), at(3600), Rate.zero - oneAnHour)])
         #expect(step.billing.deletedAt == at(1800))
         #expect(step.billing.charged.units == 500_000_000_000)
+    }
+
+    // MARK: Re-rate lines
+
+    /// A resource created at 0.7 per hour and settled to 3 h; then, each arriving late, an update to 1.3 per hour
+    /// at t1 ≈ 1 h, an update to 0.25 per hour at t2 ≈ 2 h and a deletion at td ≈ 30 min (odd microseconds, so that
+    /// every line is rounded). Each re-rate records one line per stretch where the signed difference between the
+    /// in-order rate and the rate billed so far is constant: +0.6 over [t1, 3 h]; −1.05 over [t2, 3 h]; then −0.7,
+    /// −1.3 and −0.25 over [td, t1], [t1, t2] and [t2, 3 h]. Each line costs its rate × its duration within one unit,
+    /// and the lines of each re-rate add up exactly to the change of the rounded total.
+    @Test func lateEventsRecordTheSignedRateDifferencePerStretch() throws {
+        let a = try perHour("0.7")
+        let b = try perHour("1.3")
+        let c = try perHour("0.25")
+        let end = atMicros(10_800_000_000)
+        let t1 = atMicros(3_600_000_007)
+        let t2 = atMicros(7_200_000_013)
+        let td = atMicros(1_800_000_003)
+        let creation = entry(atMicros(0), .create, a, "m1")
+        let toB = entry(t1, .update, b, "m2")
+        let toC = entry(t2, .update, c, "m3")
+        let deletion = entry(td, .delete, .zero, "m4")
+
+        // 0.7 per hour for 3 h: 2.1.
+        let billed = created(at: atMicros(0), rate: a).settling(at: end).billing
+        #expect(billed.charged.units == 2_100_000_000_000)
+
+        // The update to 1.3 at t1 arrives late.
+        #expect(!billed.acceptsInOrder(.update, at: t1))
+        let first = billed.rerated(timeline: [creation, toB], previous: [creation], eventTime: t1)
+        let sixTenths = try perHour("0.6")
+        #expect(b - a == sixTenths)
+        #expect(lines(first.charges) == [ChargeLine(t1, end, b - a)])
+        #expect(first.charges.allSatisfy { $0.cause == .rerate })
+        #expect(first.charges.allSatisfy(addsUp))
+        // round((0.7 × 10¹² × 3_600_000_007 + 1.3 × 10¹² × 7_199_999_993) / D) = round(3_299_999_998_833.33)
+        // = 3_299_999_998_833; minus 2_100_000_000_000 already charged.
+        #expect(first.billing.charged.units == 3_299_999_998_833)
+        #expect(total(first.charges).units == 1_199_999_998_833)
+        #expect(total(first.charges) == first.billing.charged - billed.charged)
+        #expect(first.billing.rate == b)
+
+        // The update to 0.25 at t2 arrives late: a cheaper stretch, so a negative rate.
+        #expect(!first.billing.acceptsInOrder(.update, at: t2))
+        let second = first.billing.rerated(
+            timeline: [creation, toB, toC],
+            previous: [creation, toB],
+            eventTime: t2
+        )
+        let oneOhFive = try perHour("1.05")
+        #expect(c - b == Rate.zero - oneOhFive)
+        #expect(lines(second.charges) == [ChargeLine(t2, end, c - b)])
+        #expect(second.charges.allSatisfy { $0.cause == .rerate })
+        #expect(second.charges.allSatisfy(addsUp))
+        // In order: 0.7 × 3_600_000_007 + 1.3 × 3_600_000_006 + 0.25 × 3_599_999_987 (× 10¹² / D)
+        // = 2_250_000_002_625 exactly; 2_250_000_002_625 − 3_299_999_998_833.
+        #expect(second.billing.charged.units == 2_250_000_002_625)
+        #expect(total(second.charges).units == -1_049_999_996_208)
+        #expect(total(second.charges) == second.billing.charged - first.billing.charged)
+        #expect(second.billing.rate == c)
+
+        // The deletion at td arrives late: every rate billed after td comes back, each on its own line.
+        #expect(!second.billing.acceptsInOrder(.delete, at: td))
+        let third = second.billing.rerated(
+            timeline: [creation, toB, toC, deletion],
+            previous: [creation, toB, toC],
+            eventTime: td
+        )
+        #expect(
+            lines(third.charges) == [
+                ChargeLine(td, t1, Rate.zero - a),
+                ChargeLine(t1, t2, Rate.zero - b),
+                ChargeLine(t2, end, Rate.zero - c),
+            ]
+        )
+        #expect(third.charges.allSatisfy { $0.cause == .rerate })
+        #expect(third.charges.allSatisfy(addsUp))
+        // In order: 0.7 × 1_800_000_003 × 10¹² / D = 350_000_000_583.33 → 350_000_000_583;
+        // 350_000_000_583 − 2_250_000_002_625.
+        #expect(third.billing.charged.units == 350_000_000_583)
+        #expect(total(third.charges).units == -1_900_000_002_042)
+        #expect(total(third.charges) == third.billing.charged - second.billing.charged)
+        #expect(third.billing.rate == .zero)
+        #expect(third.billing.deletedAt == td)
+
+        // Altogether the resource was charged what in-order delivery charges.
+        let all = total(first.charges + second.charges + third.charges)
+        #expect(billed.charged + all == ResourceTimeline([creation, toB, toC, deletion]).replay(until: end).charged)
+    }
+
+    /// Billed in order at 0.7 per hour from 0, updated at the same price at t1 ≈ 1 h and to 0.25 per hour at
+    /// t2 ≈ 2 h, settled to 3 h; a deletion at td ≈ 30 min then arrives late. The billed rate changes at t1 but
+    /// the difference does not (−0.7 on both sides), so the adjustment has two lines, not three: −0.7 over [td, t2]
+    /// and −0.25 over [t2, 3 h]. They add up exactly to the change of the rounded total.
+    @Test func reRateLinesSplitOnlyWhereTheDifferenceChanges() throws {
+        let a = try perHour("0.7")
+        let c = try perHour("0.25")
+        let end = atMicros(10_800_000_000)
+        let t1 = atMicros(3_600_000_007)
+        let t2 = atMicros(7_200_000_013)
+        let td = atMicros(1_800_000_003)
+        let history = [
+            entry(atMicros(0), .create, a, "m1"),
+            entry(t1, .update, a, "m2"),
+            entry(t2, .update, c, "m3"),
+        ]
+        let deletion = entry(td, .delete, .zero, "m4")
+
+        var billed = created(at: atMicros(0), rate: a)
+        billed = billed.applyingInOrder(.update, at: t1, newRate: a).billing
+        billed = billed.applyingInOrder(.update, at: t2, newRate: c).billing
+        billed = billed.settling(at: end).billing
+        // 0.7 × 7_200_000_013 + 0.25 × 3_599_999_987 (× 10¹² / D) = 1_650_000_001_625 exactly.
+        #expect(billed.charged.units == 1_650_000_001_625)
+
+        let step = billed.rerated(timeline: history + [deletion], previous: history, eventTime: td)
+        #expect(lines(step.charges) == [ChargeLine(td, t2, Rate.zero - a), ChargeLine(t2, end, Rate.zero - c)])
+        #expect(step.charges.allSatisfy { $0.cause == .rerate })
+        #expect(step.charges.allSatisfy(addsUp))
+        // 350_000_000_583 − 1_650_000_001_625.
+        #expect(total(step.charges).units == -1_300_000_001_042)
+        #expect(total(step.charges) == step.billing.charged - billed.charged)
+        #expect(step.billing.charged.units == 350_000_000_583)
     }
 
     @Test(arguments: [nil, Int64(0), 300_000, 7_000_000, 2_000_000_000] as [Int64?])
@@ -495,6 +660,7 @@ struct ResourceBillingTests {
             if let charge = closing.charge { charges.append(charge) }
             let ids = order.map(\.messageID).joined()
             #expect(total(charges) == expected, "order \(ids)")
+            #expect(charges.allSatisfy(addsUp), "every line costs its rate × its duration, order \(ids)")
             #expect(billing.charged == expected, "order \(ids)")
             #expect(billing.deletedAt == atMicros(4_000_000), "order \(ids)")
             #expect(billing.startedAt == atMicros(0), "order \(ids)")
@@ -524,6 +690,7 @@ struct ResourceBillingTests {
             if let charge = closing.charge { charges.append(charge) }
             let ids = order.map(\.messageID).joined()
             #expect(total(charges) == expected, "order \(ids)")
+            #expect(charges.allSatisfy(addsUp), "every line costs its rate × its duration, order \(ids)")
             #expect(billing.rate == (try perHour("5")), "order \(ids)")
             #expect(billing.billedUntil == final, "order \(ids)")
             #expect(billing.isActive, "order \(ids)")

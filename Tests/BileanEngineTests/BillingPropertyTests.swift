@@ -9,7 +9,9 @@ import Testing
 /// Property tests over random event sequences delivered in random orders with duplicates:
 /// (a) the ledger identity holds exactly after every step; (b) final balances equal an independent exact
 /// rational model (below, written without the production billing code) within 1e-8; (c) every delivery order
-/// of the same events gives identical final balances.
+/// of the same events gives identical final balances; (d) every consumption line, `rerate` lines included, costs
+/// its rate × its duration within one unit, and the run checked at least one `rerate` line (late and
+/// out-of-order deliveries produce them), so that (d) cannot pass vacuously for them.
 @Suite("Billing properties")
 struct BillingPropertyTests {
     static let t0 = BillingTime(seconds: 1_700_000_000)
@@ -148,12 +150,14 @@ struct BillingPropertyTests {
     // MARK: Running
 
     /// Delivers steps; consecutive events go in batches of 1 to 6 (one transaction each), as the listener does.
+    /// Adds the id of every `rerate` line that (d) checked to `rerateLines`.
     static func deliver(
         _ steps: [Step],
         to engine: Engine,
         store: SQLBillingStore,
         users: [String],
-        rng: inout BileanTestSupport.SeededRandomNumberGenerator
+        rng: inout BileanTestSupport.SeededRandomNumberGenerator,
+        rerateLines: inout Set<String>
     ) async throws {
         var batched: [Step] = []
         var pending: [ResourceEvent] = []
@@ -189,33 +193,41 @@ struct BillingPropertyTests {
             }
             // (a) The ledger identity, exactly, after every step.
             for user in users {
-                try await store.withTransaction { transaction in
+                let checkedRerates: [String] = try await store.withTransaction { transaction in
                     let stored = try #require(try await transaction.user(user, lock: false))
                     let recharged = try await transaction.recharges(userID: user).reduce(Money.zero) { $0 + $1.value }
-                    let consumed = try await transaction.consumptions(userID: user, overlapping: nil, nil)
-                        .reduce(Money.zero) { $0 + $1.cost }
+                    let lines = try await transaction.consumptions(userID: user, overlapping: nil, nil)
+                    let consumed = lines.reduce(Money.zero) { $0 + $1.cost }
                     #expect(recharged - consumed == stored.balance, "ledger identity for \(user)")
                     // (d) Each line adds up on its own, re-rate lines too: cost = rate × duration within one unit.
-                    for line in try await transaction.consumptions(userID: user, overlapping: nil, nil) {
+                    for line in lines {
                         let exact = line.rate.accrual(microseconds: line.endTime - line.startTime)
                         let off = abs(line.cost.units * Rate.accrualDenominator - exact)
                         #expect(
                             off <= Rate.accrualDenominator,
-                            "line \(line.cause.rawValue) \(line.startTime)–\(line.endTime) of \(user): cost \(line.cost), rate \(line.rate.unitsPerHour)/h"
+                            """
+                            line \(line.cause.rawValue) \(line.startTime)–\(line.endTime) of \(user): \
+                            cost \(line.cost), rate \(line.rate.unitsPerHour)/h
+                            """
                         )
                     }
                     // The O(1) sums the scheduler solves with equal their recomputation over the live resources.
                     let live = try await transaction.liveResources(userID: user).map(\.billing)
                     #expect(stored.accrual == OpenAccrual.summing(live), "open-interval sums for \(user)")
                     #expect(stored.rate == live.reduce(Rate.zero) { $0 + $1.rate }, "rate for \(user)")
+                    return lines.filter { $0.cause == .rerate }.map(\.id)
                 }
+                rerateLines.formUnion(checkedRerates)
             }
         }
     }
 
-    /// Runs one scenario in two delivery orders (with duplicates) and checks (a), (b), (c).
-    static func check(seed: UInt64, on database: TestDatabase) async throws {
+    /// Runs one scenario in two delivery orders (with duplicates) and checks (a), (b), (c), (d).
+    /// - Returns: How many distinct `rerate` lines (d) checked.
+    @discardableResult
+    static func check(seed: UInt64, on database: TestDatabase) async throws -> Int {
         try await database.withStore { store in
+            var rerateLines = Set<String>()
             let clock = ManualNow(Self.t0.adding(seconds: Self.endSeconds))
             let engine = Engine(store: store, now: clock.source, logger: TestDatabase.logger)
             let nova = try await engine.createRule(
@@ -253,7 +265,14 @@ struct BillingPropertyTests {
                 for user in scenario.users {
                     _ = try await engine.createUser(id: user, name: nil, messageID: nil)
                 }
-                try await Self.deliver(steps, to: engine, store: store, users: scenario.users, rng: &rng)
+                try await Self.deliver(
+                    steps,
+                    to: engine,
+                    store: store,
+                    users: scenario.users,
+                    rng: &rng,
+                    rerateLines: &rerateLines
+                )
                 var balances: [Money] = []
                 for user in scenario.users {
                     balances.append(try await engine.settle(userID: user, at: clock.now).balance)
@@ -276,6 +295,7 @@ struct BillingPropertyTests {
             }
             // (c) Both delivery orders end with identical balances.
             #expect(finals[0] == finals[1], "order independence (seed \(seed))")
+            return rerateLines.count
         }
     }
 
@@ -283,11 +303,15 @@ struct BillingPropertyTests {
         Int(ProcessInfo.processInfo.environment["BILEAN_PROPERTY_COUNT"] ?? "") ?? 25
     }
 
+    /// (a)–(d) on random scenarios; late and out-of-order deliveries must have produced `rerate` lines for (d)
+    /// to check, so the run expects at least one over all its cases.
     @Test("ledger, model and order independence on SQLite")
     func propertiesOnSQLite() async {
+        var rerateLines = 0
         await propertyCheck(count: Self.count, input: Gen.int(in: 0...Int.max)) { seed in
-            try await Self.check(seed: UInt64(seed), on: .sqlite)
+            rerateLines += try await Self.check(seed: UInt64(seed), on: .sqlite)
         }
+        #expect(rerateLines > 0, "no rerate line was produced, so (d) checked none")
     }
 
     @Test(
@@ -295,8 +319,10 @@ struct BillingPropertyTests {
         .enabled(if: TestDatabase.available.contains(.postgres), "BILEAN_TEST_POSTGRES_URL is not set")
     )
     func propertiesOnPostgres() async {
+        var rerateLines = 0
         await propertyCheck(count: max(5, Self.count / 3), input: Gen.int(in: 0...Int.max)) { seed in
-            try await Self.check(seed: UInt64(seed), on: .postgres)
+            rerateLines += try await Self.check(seed: UInt64(seed), on: .postgres)
         }
+        #expect(rerateLines > 0, "no rerate line was produced, so (d) checked none")
     }
 }

@@ -32,6 +32,19 @@ struct BacklogFreezeTests {
             """
     }
 
+    /// The requests the recording Nova answered for server `id` (its `GET`, actions and `DELETE`), matched on the
+    /// percent-decoded path `…/servers/{id}[/action]`.
+    static func requests(to id: String, in requests: [FakeOpenStack.Request]) -> [FakeOpenStack.Request] {
+        requests.filter { request in
+            let path = request.path.removingPercentEncoding ?? request.path
+            let segments = path.split(separator: "/").map(String.init)
+            return zip(segments, segments.dropFirst()).contains { $0 == "servers" && $1 == id }
+        }
+    }
+
+    /// A 10-hour backlog with `action = delete`: the five short projects are frozen and both of their servers get
+    /// a `DELETE` from the freeze action; the ten safe projects are never frozen and no request reaches any of
+    /// their servers (nor any path naming them).
     @Test func aBacklogFreezesNoProjectThatInOrderDeliveryWouldNot() async throws {
         let fake = try await FakeOpenStack.start()
         defer { Task { await fake.shutdown() } }
@@ -122,6 +135,15 @@ struct BacklogFreezeTests {
                 try await Task.sleep(for: .milliseconds(500))
             }
             #expect(frozen == Set(short), "server log:\n\(server.log.suffix(6000))")
+            // `action = delete` reached Nova: each of their servers got a DELETE that Nova accepted (204).
+            for project in short {
+                for id in ["\(project)-cheap", "\(project)-dear"] {
+                    let received = Self.requests(to: id, in: fake.requests)
+                    let deletes = received.filter { $0.method == "DELETE" }
+                    #expect(deletes.contains { $0.status == 204 }, "\(id) was not deleted: \(received)")
+                    #expect(fake.serverState(id) == nil, "\(id) still exists")
+                }
+            }
             let drained = try await NotificationPeer.run(["queue-depth", "--queue", setup.queue])
             #expect(drained["messages"] == .number("0"), "\(drained)")
             // Give a wrongful freeze every chance to show: the scheduler polls each second.
@@ -134,8 +156,16 @@ struct BacklogFreezeTests {
                 #expect(freezes.isEmpty, "\(project) was frozen: \(freezes)")
                 #expect(fake.serverState("\(project)-cheap") == "ACTIVE")
                 #expect(fake.serverState("\(project)-dear") == "ACTIVE")
+                // No request of any kind (GET, stop, DELETE) reached either of its servers.
+                for id in ["\(project)-cheap", "\(project)-dear"] {
+                    let received = Self.requests(to: id, in: fake.requests)
+                    #expect(received.isEmpty, "\(id) was touched: \(received)")
+                }
             }
-            let touched = fake.requests.filter { request in safe.contains { request.path.contains($0) } }
+            let touched = fake.requests.filter { request in
+                let path = request.path.removingPercentEncoding ?? request.path
+                return safe.contains { path.contains($0) }
+            }
             #expect(touched.isEmpty, "\(touched)")
             for user in 0..<10 {
                 let bench = try Flow.json(

@@ -49,7 +49,8 @@ package struct ResourceBilling: Sendable, Hashable {
     /// - Parameters:
     ///   - action: The event's action.
     ///   - time: The event's cloud time.
-    /// - Returns: `true` for the in-order fast path, `false` when ``rerated(timeline:eventTime:)`` must be used.
+    /// - Returns: `true` for the in-order fast path, `false` when ``rerated(timeline:previous:eventTime:)``
+    ///   must be used.
     package func acceptsInOrder(_ action: ResourceEvent.Action, at time: BillingTime) -> Bool {
         if self.isNew { return action != .delete }
         guard self.isActive, let billedUntil = self.billedUntil else { return false }
@@ -109,22 +110,23 @@ package struct ResourceBilling: Sendable, Hashable {
     /// Re-rates the resource from its whole history after a late, out-of-order or pending event.
     ///
     /// The state is replayed from `timeline` (which includes the new event) up to `max(B, eventTime)`; the
-    /// difference between the new total and what was already charged becomes one `rerate` charge, so that the
+    /// difference between the new total and what was already charged becomes `rerate` charges, so that the
     /// final total equals that of in-order delivery.
-    /// - Parameters:
-    ///   - timeline: Every event of the resource, the new one included, in any order.
-    ///   - eventTime: The new event's cloud time.
-    /// - Returns: The new state and the adjustment, if it is not zero.
     ///
     /// The adjustment is one line per stretch where the rate changed: each carries the signed difference between the
     /// rate in-order delivery bills and the rate billed so far (`previous`, the history before this event; nothing
     /// was billed past ``billedUntil``), so that each line's cost is its rate × its duration within one unit. The
     /// lines are rounded cumulatively from the accrual billed so far, so that they add up exactly to the change of
     /// the rounded total.
-    /// - Parameter previous: The history as it was billed before this event (`nil`: unknown; then one line).
+    /// - Parameters:
+    ///   - timeline: Every event of the resource, the new one included, in any order.
+    ///   - previous: The history as it was billed before this event: `timeline` without the new event, at the
+    ///     rates it was billed at.
+    ///   - eventTime: The new event's cloud time.
+    /// - Returns: The new state and the adjustment lines (none when the total does not change).
     package func rerated(
         timeline: [TimelineEntry],
-        previous: [TimelineEntry]? = nil,
+        previous: [TimelineEntry],
         eventTime: BillingTime
     ) -> BillingStep {
         let until = max(self.billedUntil ?? eventTime, eventTime)
@@ -132,12 +134,6 @@ package struct ResourceBilling: Sendable, Hashable {
         let delta = next.charged - self.charged
         guard !delta.isZero else { return BillingStep(billing: next, charge: nil) }
         let start = min(eventTime, self.billedUntil ?? eventTime)
-        guard let previous else {
-            return BillingStep(
-                billing: next,
-                charge: Charge(start: start, end: until, rate: next.rate, cost: delta, cause: .rerate)
-            )
-        }
         let differences = Self.rateDifferences(
             billed: self.billedUntil.map { ResourceTimeline(previous).segments(until: $0) } ?? [],
             inOrder: ResourceTimeline(timeline).segments(until: until)
