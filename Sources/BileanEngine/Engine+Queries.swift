@@ -24,12 +24,20 @@ extension Engine {
         }
     }
 
+    /// `GET /v1/consumptions/statistics`: the cost of each resource (or, with `summary`, of each resource type) in
+    /// the window, consumptions clipped to it in proportion to time, and the still-open intervals of live resources
+    /// up to now.
+    ///
+    /// The consumptions wholly inside the window are summed exactly by the database; only the few that cross one of
+    /// its edges are loaded, to be clipped.
     package func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] {
         if let start = query.start, let end = query.end, end < start {
             throw BileanError.invalid("end_time", "end_time must not be before start_time")
         }
         if let userID = query.userID { try Self.checkID(userID, field: "user_id") }
         let now = self.now()
+        // The key's user is dropped only in a summary over every user (see `add`); the database groups alike.
+        let byUser = query.userID != nil || !summary
         return try await self.transaction("consumption statistics", readOnly: true) { transaction in
             var totals: [StatisticsKey: Money] = [:]
             func add(_ cost: Money, resourceID: String, resourceType: String, userID: String) {
@@ -40,8 +48,26 @@ extension Engine {
                 )
                 totals[key, default: .zero] += cost
             }
-            let closed = try await transaction.consumptions(userID: query.userID, overlapping: query.start, query.end)
-            for consumption in closed {
+            // Consumptions wholly inside the window count in full: summed exactly in the database, already grouped
+            // by the keys' columns.
+            let inside = try await transaction.consumptionTotals(
+                userID: query.userID,
+                inside: query.start,
+                query.end,
+                byResource: !summary,
+                byUser: byUser
+            )
+            for total in inside {
+                let key = StatisticsKey(
+                    resourceID: total.resourceID,
+                    resourceType: total.resourceType,
+                    userID: total.userID
+                )
+                totals[key, default: .zero] += total.cost
+            }
+            // Consumptions that cross an edge of the window count in proportion to time.
+            let crossing = try await transaction.consumptions(userID: query.userID, crossing: query.start, query.end)
+            for consumption in crossing {
                 let cost = Self.clip(
                     consumption.cost,
                     from: consumption.startTime,
@@ -75,6 +101,11 @@ extension Engine {
                     )
                 add(cost, resourceID: resource.id, resourceType: resource.resourceType, userID: resource.userID)
             }
+            // By type and resource; the user breaks ties (one resource seen under several users), so that the
+            // order does not depend on the dictionary's.
+            func order(_ row: ConsumptionStatistics) -> (String, String, String) {
+                (row.resourceType, row.resourceID ?? "", row.userID ?? "")
+            }
             return totals.map { key, cost in
                 ConsumptionStatistics(
                     resourceID: key.resourceID,
@@ -82,7 +113,7 @@ extension Engine {
                     userID: key.userID,
                     cost: cost
                 )
-            }.sorted { ($0.resourceType, $0.resourceID ?? "") < ($1.resourceType, $1.resourceID ?? "") }
+            }.sorted { order($0) < order($1) }
         }
     }
 

@@ -21,8 +21,14 @@ package struct SQLRow: Sendable {
     /// A row has a couple of dozen columns at most: a scan of their names (short strings, compared without hashing)
     /// costs less than building a dictionary for every row.
     package subscript(column: String) -> SQLValue {
-        guard let index = self.columns.firstIndex(of: column) else { return .null }
-        return self.values[index]
+        // Names of another length are passed over without comparing their text: most are, and a full string
+        // comparison of two different names is the slow path of `==`.
+        let length = column.utf8.count
+        for index in self.columns.indices
+        where self.columns[index].utf8.count == length && self.columns[index] == column {
+            return self.values[index]
+        }
+        return .null
     }
 
     /// A text column that may be NULL.
@@ -80,6 +86,8 @@ package struct SQLRow: Sendable {
     /// - Throws: ``StoreError`` if the column is NULL or not a decimal.
     package func money(_ column: String) throws(StoreError) -> Money {
         let text = try self.text(column)
+        var plain = text
+        if let units = plain.withUTF8({ StoredMoneyText.units($0) }) { return Money(units: units) }
         do {
             return try Money(parsing: text, field: column)
         } catch {
@@ -91,6 +99,7 @@ package struct SQLRow: Sendable {
     /// - Throws: ``StoreError`` if the column is NULL or not an integer.
     package func bigInteger(_ column: String) throws(StoreError) -> Int128 {
         let text = try self.text(column)
+        if let value = Int128(text) { return value }
         // PostgreSQL may render NUMERIC(60,0) values without a fraction; accept a ".0…" tail defensively.
         let digits = text.split(separator: ".", maxSplits: 1)
         guard let whole = digits.first, let value = Int128(String(whole)),

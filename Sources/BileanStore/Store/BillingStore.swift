@@ -113,13 +113,49 @@ package protocol StoreTransaction: Sendable {
     func insertConsumptions(_ consumptions: [Consumption]) async throws
     /// A page of consumptions.
     func consumptions(_ query: ListQuery) async throws -> [Consumption]
-    /// Every consumption of a user (or of all users) that overlaps `[start, end)`, for statistics.
+    /// Every consumption of a user (or of all users) that overlaps `[start, end)`, by start time (for audits and
+    /// tests: statistics use ``consumptionTotals(userID:inside:_:byResource:byUser:)`` and
+    /// ``consumptions(userID:crossing:_:)``, which do not load whole tables).
     func consumptions(
         userID: String?,
         overlapping start: BillingTime?,
         _ end: BillingTime?
     ) async throws
         -> [Consumption]
+    /// The exact sums of the costs of the consumptions of a user (or of all users) that overlap `[start, end)` and
+    /// lie wholly inside it (`start_time >= start`, `end_time <= end`; a missing bound does not limit), summed by
+    /// the database and grouped by resource type, and also by resource and by user when asked; in no particular
+    /// order.
+    ///
+    /// With ``consumptions(userID:crossing:_:)`` this partitions the consumptions that overlap the window: a line
+    /// is in exactly one of the two.
+    /// - Parameters:
+    ///   - userID: Only this user's consumptions, if set.
+    ///   - start: The window's start, if any.
+    ///   - end: The window's end (exclusive), if any.
+    ///   - byResource: Whether to group by resource too (else ``ConsumptionStatistics/resourceID`` is `nil`).
+    ///   - byUser: Whether to group by user too (else ``ConsumptionStatistics/userID`` is `nil`).
+    /// - Returns: One row per group that has a consumption.
+    func consumptionTotals(
+        userID: String?,
+        inside start: BillingTime?,
+        _ end: BillingTime?,
+        byResource: Bool,
+        byUser: Bool
+    ) async throws -> [ConsumptionStatistics]
+    /// The consumptions of a user (or of all users) that overlap `[start, end)` but are not wholly inside it (they
+    /// start before `start` or end after `end`), by start time: the lines that statistics clip to the window. With
+    /// no window, none (and no query).
+    /// - Parameters:
+    ///   - userID: Only this user's consumptions, if set.
+    ///   - start: The window's start, if any.
+    ///   - end: The window's end (exclusive), if any.
+    /// - Returns: The consumptions.
+    func consumptions(
+        userID: String?,
+        crossing start: BillingTime?,
+        _ end: BillingTime?
+    ) async throws -> [Consumption]
     /// Inserts a recharge.
     func insertRecharge(_ recharge: Recharge) async throws
     /// Every recharge of a user.

@@ -90,6 +90,95 @@ extension SQLStoreTransaction {
         return try await self.query(statement).map(Self.decodeConsumption)
     }
 
+    /// Intervals that overlap `[start, end)` and lie wholly inside it: `start_time >= start` and `end_time <= end`.
+    ///
+    /// The overlap's own terms are kept, so that an empty interval on an edge is left out exactly as the overlap
+    /// leaves it out; they also give the `end_time` indexes a range.
+    static func inside(_ start: BillingTime?, _ end: BillingTime?) -> SQLStatement? {
+        var terms: [SQLStatement] = []
+        if let start { terms.append("end_time > \(.time(start)) AND start_time >= \(.time(start))") }
+        if let end { terms.append("end_time <= \(.time(end)) AND start_time < \(.time(end))") }
+        return terms.isEmpty ? nil : SQLStatement.join(terms, separator: " AND ")
+    }
+
+    /// Intervals that overlap `[start, end)` but are not wholly inside it (see ``inside(_:_:)``); `nil` without a
+    /// window, where nothing crosses it.
+    static func crossing(_ start: BillingTime?, _ end: BillingTime?) -> SQLStatement? {
+        guard let overlap = TableSpec.Window.overlap.condition(start, end) else { return nil }
+        var outside: [SQLStatement] = []
+        if let start { outside.append("start_time < \(.time(start))") }
+        if let end { outside.append("end_time > \(.time(end))") }
+        return "\(overlap) AND (\(SQLStatement.join(outside, separator: " OR ")))"
+    }
+
+    /// The exact sum of a money column, as canonical decimal text: SQLite's `SUM()` goes through REAL, so SQLite
+    /// uses Bilean's aggregate (``SQLiteMoneySum``); PostgreSQL sums `NUMERIC` exactly.
+    /// - Parameters:
+    ///   - column: The column (a name chosen by Bilean, never input).
+    ///   - dialect: The dialect.
+    /// - Returns: The SQL expression.
+    static func exactSum(money column: String, _ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: return "\(SQLiteMoneySum.name)(\(column))"
+        case .postgres: return "CAST(SUM(\(column)) AS TEXT)"
+        }
+    }
+
+    func consumptionTotals(
+        userID: String?,
+        inside start: BillingTime?,
+        _ end: BillingTime?,
+        byResource: Bool,
+        byUser: Bool
+    ) async throws -> [ConsumptionStatistics] {
+        var conditions: [SQLStatement] = []
+        if let userID { conditions.append("user_id = \(userID)") }
+        if let window = Self.inside(start, end) { conditions.append(window) }
+        var groups = ["resource_type"]
+        if byResource { groups.append("resource_id") }
+        if byUser { groups.append("user_id") }
+        let columns = groups.joined(separator: ", ")
+        let sum = Self.exactSum(money: "cost", self.dialect)
+        var statement: SQLStatement = "SELECT \(unsafeRaw: columns), \(unsafeRaw: sum) AS cost FROM consumptions"
+        if !conditions.isEmpty { statement.append(" WHERE \(SQLStatement.join(conditions, separator: " AND "))") }
+        statement.append(" GROUP BY \(unsafeRaw: columns)")
+        let rows = try await self.query(statement)
+        var totals: [ConsumptionStatistics] = []
+        totals.reserveCapacity(rows.count)
+        for row in rows {
+            // Grouped-away columns are not selected: nil.
+            var resourceID: String?
+            if byResource { resourceID = try row.text("resource_id") }
+            var rowUserID: String?
+            if byUser { rowUserID = try row.text("user_id") }
+            totals.append(
+                ConsumptionStatistics(
+                    resourceID: resourceID,
+                    resourceType: try row.text("resource_type"),
+                    userID: rowUserID,
+                    cost: try row.money("cost")
+                )
+            )
+        }
+        return totals
+    }
+
+    func consumptions(
+        userID: String?,
+        crossing start: BillingTime?,
+        _ end: BillingTime?
+    ) async throws -> [Consumption] {
+        guard let window = Self.crossing(start, end) else { return [] }
+        var conditions: [SQLStatement] = []
+        if let userID { conditions.append("user_id = \(userID)") }
+        conditions.append(window)
+        let statement: SQLStatement = """
+            SELECT \(unsafeRaw: Self.consumptionColumns) FROM consumptions \
+            WHERE \(SQLStatement.join(conditions, separator: " AND ")) ORDER BY start_time, id
+            """
+        return try await self.query(statement).map(Self.decodeConsumption)
+    }
+
     func insertRecharge(_ recharge: Recharge) async throws {
         try await self.query(
             """
