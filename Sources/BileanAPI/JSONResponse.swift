@@ -35,4 +35,27 @@ package enum JSONResponse {
     package static func ok(_ key: String, _ body: JSONValue) -> Response {
         Self.make(.ok, .object([key: body]))
     }
+
+    /// `{key: …}` with status 200, the value written by `write` straight into the body (no ``JSONValue`` tree).
+    /// - Parameters:
+    ///   - key: The top-level key.
+    ///   - capacity: The bytes to reserve.
+    ///   - write: Writes the one value of `key`.
+    /// - Returns: The response.
+    package static func ok(
+        _ key: StaticString,
+        capacity: Int = 512,
+        write: (inout JSONStreamWriter) -> Void
+    ) -> Response {
+        var writer = JSONStreamWriter(capacity: capacity)
+        writer.beginObject()
+        writer.key(key)
+        write(&writer)
+        writer.endObject()
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: writer.bytes))
+        )
+    }
 }

@@ -21,3 +21,40 @@ extension User {
         ])
     }
 }
+
+extension User {
+    /// Writes ``apiBody`` without building it: the same bytes, its keys in their sorted order (tested).
+    /// - Parameter writer: Where to write.
+    package func writeAPIBody(to writer: inout JSONStreamWriter) {
+        writer.beginObject()
+        writer.key("balance")
+        writer.string(self.balance.description)
+        writer.key("created_at")
+        writer.time(self.createdAt)
+        writer.key("credit")
+        writer.string(self.credit.description)
+        writer.key("deleted_at")
+        writer.time(self.deletedAt)
+        writer.key("freeze_at")
+        writer.time(self.freezeAt)
+        writer.key("id")
+        writer.string(self.id)
+        writer.key("last_bill")
+        writer.time(self.lastBill)
+        writer.key("name")
+        writer.string(self.name)
+        writer.key("policy_id")
+        writer.string(self.policyID)
+        writer.key("rate")
+        writer.string(self.rate.perSecondForDisplay.description)
+        writer.key("run_out_at")
+        writer.time(self.runOutAt)
+        writer.key("status")
+        writer.string(self.status.rawValue)
+        writer.key("status_reason")
+        writer.string(self.statusReason)
+        writer.key("updated_at")
+        writer.time(self.updatedAt)
+        writer.endObject()
+    }
+}

@@ -80,6 +80,15 @@ struct BileanServerCommand: AsyncParsableCommand {
         #endif
     }
 
+    /// Names the local time zone once (`TZ=:/etc/localtime`) when `TZ` is unset. The log handler stamps each line
+    /// with `localtime_r` and `strftime`, and with no `TZ` glibc's `strftime` checks `/etc/localtime` again on every
+    /// call: a `stat` per log line, about 5 % of a `GET /v1/users/{id}` (perf). The zone shown is the same; a change
+    /// of `/etc/localtime` is seen at the next start.
+    static func fixLocalTimeZone() {
+        guard getenv("TZ") == nil else { return }
+        setenv("TZ", ":/etc/localtime", 0)
+    }
+
     func run() async throws {
         if self.printSampleConfig {
             FileHandle.standardOutput.write(Data(SampleConfiguration.text().utf8))
@@ -100,6 +109,7 @@ struct BileanServerCommand: AsyncParsableCommand {
             Self.fail("bilean-server: configuration error: \(error)")
         }
         Self.boundMallocArenas()
+        Self.fixLocalTimeZone()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = configuration.debug ? .debug : .info

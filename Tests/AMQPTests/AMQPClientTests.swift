@@ -479,3 +479,22 @@ struct AMQPClientTests {
         #expect(refused?.underlying is NIOSSLError)
     }
 }
+
+/// A TLS configuration that cannot load fails the connection attempt with its error, before any I/O, and leaves
+/// nothing unfulfilled behind (a leaked promise traps in debug builds: this test crashed the suite before).
+@Suite("AMQP TLS configuration")
+struct AMQPTLSConfigurationTests {
+    @Test func aMissingCAFileIsAnErrorNotACrash() async throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .file("/nonexistent/bilean-ca.pem")
+        await #expect(throws: (any Error).self) {
+            _ = try await AMQPConnection.connect(
+                configuration: AMQPConnectionConfiguration(
+                    url: try AMQPURL("amqps://guest:guest@127.0.0.1:1/"),
+                    tls: tls
+                ),
+                logger: TestBroker.logger
+            )
+        }
+    }
+}

@@ -97,4 +97,19 @@ struct PolicyRuleTests {
         #expect(try Self.allows("@", Self.subject(project: nil, roles: [])))
         #expect(try !Self.allows("!", Self.subject(roles: ["admin"])))
     }
+
+    /// `%(key)s` substitution, as oslo.policy does it: every occurrence, text around kept, a missing key or an
+    /// unclosed `%(` fails the check.
+    @Test func substitutionReplacesEveryKeyAndFailsOnAMissingOne() {
+        let target = ["project_id": "p1", "user_id": "ü2", "empty": ""]
+        #expect(PolicyRule.substitute("plain", target) == "plain")
+        #expect(PolicyRule.substitute("", target) == "")
+        #expect(PolicyRule.substitute("%(project_id)s", target) == "p1")
+        #expect(PolicyRule.substitute("a-%(project_id)s-%(user_id)s-é", target) == "a-p1-ü2-é")
+        #expect(PolicyRule.substitute("%(empty)s%(project_id)s", target) == "p1")
+        #expect(PolicyRule.substitute("100%", target) == "100%")
+        #expect(PolicyRule.substitute("%(missing)s", target) == nil)
+        #expect(PolicyRule.substitute("x %(project_id", target) == nil)
+        #expect(PolicyRule.substitute("%(project_id)", target) == nil)
+    }
 }

@@ -91,10 +91,12 @@ public final class AMQPConnection: Sendable {
     ) async throws -> AMQPConnection {
         var logger = logger
         logger[metadataKey: "amqp.host"] = "\(host.host):\(host.port)"
+        // Before the promises: a TLS configuration that cannot load (a missing CA file) throws here, and a promise
+        // left unfulfilled on that path is a leak (an assertion in debug builds).
+        let sslContext = configuration.url.tls ? try NIOSSLContext(configuration: configuration.tls) : nil
         let connectPromise = eventLoop.makePromise(of: AMQPTable.self)
         let closedPromise = eventLoop.makePromise(of: Void.self)
         let shared = ConnectionShared(eventLoop: eventLoop)
-        let sslContext = configuration.url.tls ? try NIOSSLContext(configuration: configuration.tls) : nil
         let serverHostname = Self.isIPAddress(host.host) ? nil : host.host
         let handshake = configuration.handshake(for: host)
         let closeTimeout = configuration.closeTimeout

@@ -23,13 +23,18 @@ package struct UsersController: Sendable {
         try context.authorize(.usersIndex, project: nil)
         let parameters = try request.listParameters(.users)
         let users = try await self.engine.listUsers(parameters.query)
-        return JSONResponse.ok("users", .array(users.map(\.apiBody)))
+        return JSONResponse.ok("users", capacity: 512 * max(users.count, 1)) { writer in
+            writer.beginArray()
+            for user in users { user.writeAPIBody(to: &writer) }
+            writer.endArray()
+        }
     }
 
     @Sendable func show(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let id = try context.pathID()
         try context.authorize(.usersGet, project: id)
-        return JSONResponse.ok("user", try await self.engine.user(id).apiBody)
+        let user = try await self.engine.user(id)
+        return JSONResponse.ok("user") { user.writeAPIBody(to: &$0) }
     }
 
     @Sendable func projection(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -61,6 +66,6 @@ package struct UsersController: Sendable {
         case .setCredit(let value):
             user = try await self.engine.setCredit(userID: id, value: value)
         }
-        return JSONResponse.ok("user", user.apiBody)
+        return JSONResponse.ok("user") { user.writeAPIBody(to: &$0) }
     }
 }

@@ -106,19 +106,31 @@ extension PolicyRule {
     /// The text with each `%(key)s` replaced by the target's value, or `nil` when the target lacks a key (oslo's
     /// `KeyError`: the check fails).
     static func substitute(_ text: String, _ target: [String: String]) -> String? {
-        guard text.contains("%(") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: "%(") {
-            result += rest[..<start.lowerBound]
-            let afterOpen = rest[start.upperBound...]
-            guard let close = afterOpen.range(of: ")s") else { return nil }
-            let key = String(afterOpen[..<close.lowerBound])
-            guard let value = target[key] else { return nil }
-            result += value
-            rest = afterOpen[close.upperBound...]
+        // Over the UTF-8 bytes (`%(` and `)s` are ASCII, so every cut falls between characters): Foundation's
+        // `range(of:)` went through NSString on each authorization.
+        let bytes = Array(text.utf8)
+        var result: [UInt8] = []
+        var copied = 0
+        var index = 0
+        while index + 1 < bytes.count {
+            guard bytes[index] == UInt8(ascii: "%"), bytes[index + 1] == UInt8(ascii: "(") else {
+                index += 1
+                continue
+            }
+            var close = index + 2
+            while close + 1 < bytes.count, bytes[close] != UInt8(ascii: ")") || bytes[close + 1] != UInt8(ascii: "s") {
+                close += 1
+            }
+            guard close + 1 < bytes.count else { return nil }
+            guard let value = target[String(decoding: bytes[(index + 2)..<close], as: UTF8.self)] else { return nil }
+            result += bytes[copied..<index]
+            result += value.utf8
+            index = close + 2
+            copied = index
         }
-        return result + rest
+        guard copied > 0 else { return text }
+        result += bytes[copied...]
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The text inside matching single or double quotes, or `nil` when it is not quoted.

@@ -113,7 +113,8 @@ extension APIRequestContext {
     /// - Throws: ``BileanError`` (400) for an empty or too long id.
     package func pathID(_ name: String = "id") throws(BileanError) -> String {
         let raw = self.parameters.get(name) ?? ""
-        let id = raw.removingPercentEncoding ?? raw
+        // Most ids have nothing to decode: Foundation's decoder is skipped for them (it was 3 % of a request).
+        let id = raw.utf8.contains(UInt8(ascii: "%")) ? raw.removingPercentEncoding ?? raw : raw
         guard id.isAcceptableID else {
             throw BileanError.invalid(name, "The id must be 1 to 255 characters, not blank, without control characters")
         }

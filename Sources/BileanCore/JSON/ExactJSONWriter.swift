@@ -55,9 +55,10 @@ package struct ExactJSONWriter {
     }
 
     private let options: Options
-    private var output: [UInt8] = []
+    /// The bytes written so far (``JSONStreamWriter`` appends to them too).
+    var output: [UInt8] = []
 
-    private init(options: Options) {
+    init(options: Options) {
         self.options = options
     }
 
@@ -87,7 +88,7 @@ package struct ExactJSONWriter {
 
     // MARK: Values
 
-    private mutating func write(_ value: JSONValue, level: Int) throws(Failure) {
+    mutating func write(_ value: JSONValue, level: Int) throws(Failure) {
         switch value {
         case .null: self.output.append(contentsOf: "null".utf8)
         case .bool(let flag): self.output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -165,7 +166,7 @@ package struct ExactJSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private mutating func writeString(_ text: String) {
+    mutating func writeString(_ text: String) {
         self.output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in

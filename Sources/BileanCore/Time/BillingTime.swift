@@ -163,22 +163,84 @@ package struct BillingTime: Sendable, Hashable, Comparable, CustomStringConverti
     /// Years outside 0001–9999 (only reachable through ``init(microseconds:)``) print as `0000`, `-0001` or
     /// `+10000`; those do not parse back.
     package var iso8601: String {
+        let fields = self.civilFields
+        guard (0...9_999).contains(fields.year) else { return Self.iso8601Outside(fields) }
+        return String(unsafeUninitializedCapacity: Self.iso8601Length) { buffer in
+            Self.fill(buffer, fields)
+            return Self.iso8601Length
+        }
+    }
+
+    /// Appends ``iso8601``'s UTF-8 bytes, without making a `String` for the common years 0000–9999.
+    /// - Parameter bytes: Where to append.
+    package func appendISO8601(to bytes: inout [UInt8]) {
+        let fields = self.civilFields
+        guard (0...9_999).contains(fields.year) else {
+            bytes.append(contentsOf: Self.iso8601Outside(fields).utf8)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.iso8601Length) { buffer in
+            Self.fill(buffer, fields)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<Self.iso8601Length]))
+        }
+    }
+
+    /// The length of ``iso8601`` for the years 0000–9999: `2016-05-04T10:00:00.123456Z`.
+    private static let iso8601Length = 27
+
+    /// The calendar fields of the instant, in UTC.
+    private var civilFields: (year: Int64, month: Int64, day: Int64, microsecondOfDay: Int64) {
         let (days, rest) = Self.floorDivision(self.microseconds, Self.microsecondsPerDay)
         let (year, month, day) = Self.civilFromDays(days)
-        let hour = rest / 3_600_000_000
-        let minute = rest / 60_000_000 % 60
-        let second = rest / 1_000_000 % 60
-        let micro = rest % 1_000_000
-        let yearText: String
-        if year < 0 {
-            yearText = "-" + Self.padded(-year, 4)
-        } else if year > 9_999 {
-            yearText = "+" + String(year)
-        } else {
-            yearText = Self.padded(year, 4)
+        return (year, month, day, rest)
+    }
+
+    /// Writes the 27 bytes of ``iso8601`` for a year 0000–9999.
+    private static func fill(
+        _ buffer: UnsafeMutableBufferPointer<UInt8>,
+        _ fields: (year: Int64, month: Int64, day: Int64, microsecondOfDay: Int64)
+    ) {
+        var position = 0
+        func digits(_ value: Int64, _ width: Int) {
+            var value = value
+            for offset in stride(from: width - 1, through: 0, by: -1) {
+                buffer[position + offset] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value % 10)
+                value /= 10
+            }
+            position += width
         }
-        return "\(yearText)-\(Self.padded(month, 2))-\(Self.padded(day, 2))T\(Self.padded(hour, 2)):"
-            + "\(Self.padded(minute, 2)):\(Self.padded(second, 2)).\(Self.padded(micro, 6))Z"
+        func separator(_ character: Unicode.Scalar) {
+            buffer[position] = UInt8(ascii: character)
+            position += 1
+        }
+        let rest = fields.microsecondOfDay
+        digits(fields.year, 4)
+        separator("-")
+        digits(fields.month, 2)
+        separator("-")
+        digits(fields.day, 2)
+        separator("T")
+        digits(rest / 3_600_000_000, 2)
+        separator(":")
+        digits(rest / 60_000_000 % 60, 2)
+        separator(":")
+        digits(rest / 1_000_000 % 60, 2)
+        separator(".")
+        digits(rest % 1_000_000, 6)
+        separator("Z")
+    }
+
+    /// ``iso8601`` for the years outside 0000–9999.
+    private static func iso8601Outside(
+        _ fields: (year: Int64, month: Int64, day: Int64, microsecondOfDay: Int64)
+    )
+        -> String
+    {
+        let rest = fields.microsecondOfDay
+        let yearText = fields.year < 0 ? "-" + Self.padded(-fields.year, 4) : "+" + String(fields.year)
+        return "\(yearText)-\(Self.padded(fields.month, 2))-\(Self.padded(fields.day, 2))T"
+            + "\(Self.padded(rest / 3_600_000_000, 2)):\(Self.padded(rest / 60_000_000 % 60, 2)):"
+            + "\(Self.padded(rest / 1_000_000 % 60, 2)).\(Self.padded(rest % 1_000_000, 6))Z"
     }
 
     /// The instant as ``iso8601``.

@@ -116,13 +116,20 @@ struct SQLStoreTransaction: StoreTransaction {
         return result
     }
 
-    /// Runs `body` with `column IN (…)` conditions over chunks of `values`, and returns every row.
+    /// Runs `body` with a `column IN (…)` condition over `values` (on PostgreSQL in chunks), and returns every row.
     func selectIn(
         _ column: String,
         _ values: [String],
         _ body: (SQLStatement) -> SQLStatement
     ) async throws -> [SQLRow] {
         let unique = Array(Set(values)).sorted()
+        guard !unique.isEmpty else { return [] }
+        if self.dialect == .sqlite {
+            // One statement whatever the count, so that it is compiled once and kept: the values go as one JSON
+            // array, which SQLite's json_each reads; the column's index is still used (one search per value).
+            let array = try Self.jsonText(.array(unique.map(JSONValue.string)))
+            return try await self.query(body("\(unsafeRaw: column) IN (SELECT value FROM json_each(\(array)))"))
+        }
         var result: [SQLRow] = []
         var start = 0
         while start < unique.count {
