@@ -20,6 +20,10 @@ package struct APIConfiguration: Sendable, Hashable {
     package var policy: AccessPolicy = .defaults
     /// Where a client gets a token, sent in `WWW-Authenticate` with a 401 (Keystone only).
     package var wwwAuthenticateURI = ""
+    /// `[bilean_api] public_endpoint`: the URL clients reach the API at (behind a proxy or a load balancer), without
+    /// a trailing slash; the version document's links start with it. `nil`: they start with `http://` and the
+    /// request's `Host`.
+    package var publicEndpoint: String?
 
     /// The defaults: `noauth`, 1 MiB bodies, the default policy.
     package init() {}

@@ -28,6 +28,7 @@ extension Engine {
                 // `remove` also makes a second copy of a message within the batch a duplicate.
                 guard fresh.remove(message.messageID) != nil else {
                     report.duplicates += 1
+                    report.duplicateIDs.append(message.messageID)
                     continue
                 }
                 report.billed += 1

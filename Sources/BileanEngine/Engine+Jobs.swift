@@ -315,6 +315,12 @@ extension Engine {
         }
     }
 
+    package func operationalCounts() async throws -> OperationalCounts {
+        try await self.transaction("count for the gauges", readOnly: true) { transaction in
+            try await transaction.operationalCounts()
+        }
+    }
+
     package func claimCloudActions(limit: Int) async throws -> [CloudAction] {
         let now = self.now()
         return try await self.transaction("claim cloud actions") { transaction in

@@ -1,5 +1,6 @@
 package import BileanCore
 package import BileanStore
+package import CoreMetrics
 import Foundation
 package import Logging
 
@@ -63,6 +64,8 @@ package struct Engine: BillingEngine {
     let pricers = PricerCache()
     /// When processed messages and rejected notifications were last pruned (see `Engine+Retention.swift`).
     let prunes = PurgeSchedule()
+    /// How long each operation takes, and the database errors.
+    let metrics: EngineMetrics
 
     /// Creates an engine.
     /// - Parameters:
@@ -71,18 +74,21 @@ package struct Engine: BillingEngine {
     ///   - configuration: The settings.
     ///   - now: The source of "now" (injectable for tests; defaults to the system clock).
     ///   - logger: The logger.
+    ///   - metrics: Where the operations' latencies and the database errors are recorded (nowhere by default).
     package init(
         store: any BillingStore,
         plugins: PluginRegistry = .standard,
         configuration: Configuration = Configuration(),
         now: @escaping @Sendable () -> BillingTime = { BillingTime(date: Date()) },
-        logger: Logger
+        logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.store = store
         self.plugins = plugins
         self.configuration = configuration
         self.now = now
         self.logger = logger
+        self.metrics = EngineMetrics(factory: metrics)
     }
 
     /// A new random id.
@@ -97,6 +103,8 @@ package struct Engine: BillingEngine {
         readOnly: Bool = false,
         _ body: (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
+        let started = ContinuousClock.now
+        defer { self.metrics.duration(operation).recordSince(started) }
         do {
             // A read runs beside the writer on SQLite: the API's reads never wait behind a batch commit.
             return try await readOnly ? self.store.withReadTransaction(body) : self.store.withTransaction(body)
@@ -105,6 +113,16 @@ package struct Engine: BillingEngine {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
+            if Task.isCancelled {
+                // The caller is stopping (a graceful shutdown cancelled it) and the store gave up on its call: a
+                // clean stop, not a failure for an operator. The transaction is as uncertain as any that threw.
+                self.logger.debug(
+                    "engine operation cancelled",
+                    metadata: ["operation": "\(operation)", "error": "\(String(reflecting: error))"]
+                )
+                throw CancellationError()
+            }
+            self.metrics.databaseErrors(operation).increment()
             self.logger.error(
                 "engine operation failed",
                 metadata: ["operation": "\(operation)", "error": "\(String(reflecting: error))"]

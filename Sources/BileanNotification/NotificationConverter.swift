@@ -32,7 +32,22 @@ package struct NotificationConverter: Sendable {
     /// - Throws: ``NotificationRejection`` (`missing_trait`, `invalid_trait`, `invalid_time`) naming the trait, the
     ///   paths tried and the definition's line.
     package func convert(_ notification: Notification) throws(NotificationRejection) -> ConversionOutcome {
+        var matched: EventDefinition?
+        return try self.convert(notification, matched: &matched)
+    }
+
+    /// Converts one notification, telling which definition it matched first (for the metrics' labels).
+    /// - Parameters:
+    ///   - notification: The notification.
+    ///   - matched: Set to the first definition whose event types match, before anything can throw.
+    /// - Returns: Its billing facts, or why it is ignored.
+    /// - Throws: ``NotificationRejection``, as ``convert(_:)``.
+    package func convert(
+        _ notification: Notification,
+        matched: inout EventDefinition?
+    ) throws(NotificationRejection) -> ConversionOutcome {
         let matching = self.definitions.matching(notification.eventType)
+        matched = matching.first
         guard !matching.isEmpty else { return .ignored(.noDefinition) }
         var facts: [BillingFact] = []
         for definition in matching {

@@ -191,6 +191,8 @@ package struct AccountsEndpoint: RPCEndpoint {
             case "list_consumptions": return try await service.listConsumptions(try query()).rpcValue
             case "statistics":
                 return try await service.statistics(try query(), summary: try object.bool("summary")).rpcValue
+            case "daily_statistics":
+                return try await service.dailyStatistics(try query(), summary: try object.bool("summary")).rpcValue
             default:
                 throw RPCRemoteError(kind: .noSuchMethod, message: "accounts has no method \(method)", field: nil)
             }

@@ -224,7 +224,7 @@ extension ConsumptionStatistics: RPCValue {
     package var rpcValue: JSONValue {
         .object([
             "resource_id": .optionalString(self.resourceID), "resource_type": .string(self.resourceType),
-            "user_id": .optionalString(self.userID), "cost": .money(self.cost),
+            "user_id": .optionalString(self.userID), "cost": .money(self.cost), "day": .optionalTime(self.day),
         ])
     }
 
@@ -234,7 +234,8 @@ extension ConsumptionStatistics: RPCValue {
             resourceID: try object.optionalString("resource_id"),
             resourceType: try object.string("resource_type"),
             userID: try object.optionalString("user_id"),
-            cost: try object.money("cost")
+            cost: try object.money("cost"),
+            day: try object.optionalTime("day")
         )
     }
 }

@@ -153,7 +153,7 @@ extension IngestReport: RPCValue {
     package var rpcValue: JSONValue {
         .object([
             "billed": .integer(self.billed), "duplicates": .integer(self.duplicates),
-            "rejected": .integer(self.rejected),
+            "duplicate_ids": .array(self.duplicateIDs.map(JSONValue.string)), "rejected": .integer(self.rejected),
         ])
     }
 
@@ -162,6 +162,8 @@ extension IngestReport: RPCValue {
         self.init()
         self.billed = try object.int("billed")
         self.duplicates = try object.int("duplicates")
+        // An engine of an earlier release sends no ids (the listener then counts those duplicates as billed).
+        self.duplicateIDs = object.value("duplicate_ids") == nil ? [] : try object.strings("duplicate_ids")
         self.rejected = try object.int("rejected")
     }
 }

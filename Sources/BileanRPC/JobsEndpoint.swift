@@ -49,6 +49,8 @@ package struct JobsEndpoint: RPCEndpoint {
                 return .null
             case "claim_cloud_actions":
                 return try await self.service.claimCloudActions(limit: try object.int("limit")).rpcValue
+            case "operational_counts":
+                return try await self.service.operationalCounts().rpcValue
             case "finish_cloud_action":
                 try await self.service.finishCloudAction(
                     try CloudAction(rpcValue: args["action"] ?? .null),
@@ -118,6 +120,10 @@ package struct RPCJobsService: JobsService {
     package func claimCloudActions(limit: Int) async throws -> [CloudAction] {
         let result = try await self.caller.call("claim_cloud_actions", ["limit": .integer(limit)])
         return try self.caller.readArray(result, of: CloudAction.self)
+    }
+
+    package func operationalCounts() async throws -> OperationalCounts {
+        try self.caller.read(try await self.caller.call("operational_counts", [:]), as: OperationalCounts.self)
     }
 
     package func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws {

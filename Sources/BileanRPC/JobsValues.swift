@@ -124,3 +124,28 @@ extension CloudActionOutcome: RPCValue {
         }
     }
 }
+
+extension OperationalCounts: RPCValue {
+    package var rpcValue: JSONValue {
+        var users: [String: JSONValue] = [:]
+        for (status, count) in self.usersByStatus { users[status.rawValue] = .integer(count) }
+        return .object([
+            "users_by_status": .object(users), "pending_notices": .integer(self.pendingNotices),
+            "pending_cloud_actions": .integer(self.pendingCloudActions),
+        ])
+    }
+
+    package init(rpcValue: JSONValue) throws(RPCRemoteError) {
+        let object = try RPCObject(rpcValue, "operational_counts")
+        var users: [UserStatus: Int64] = [:]
+        let counts = try RPCObject(.object(try object.object("users_by_status")), "users_by_status")
+        for status in UserStatus.allCases where counts.value(status.rawValue) != nil {
+            users[status] = try counts.int64(status.rawValue)
+        }
+        self.init(
+            usersByStatus: users,
+            pendingNotices: try object.int64("pending_notices"),
+            pendingCloudActions: try object.int64("pending_cloud_actions")
+        )
+    }
+}

@@ -216,4 +216,12 @@ package struct RPCAccountsService: AccountsService {
             of: ConsumptionStatistics.self
         )
     }
+
+    package func dailyStatistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] {
+        try await self.many(
+            "daily_statistics",
+            ["query": query.rpcValue, "summary": .bool(summary)],
+            of: ConsumptionStatistics.self
+        )
+    }
 }

@@ -1,4 +1,5 @@
 package import BileanCore
+import CoreMetrics
 package import Logging
 package import ServiceLifecycle
 
@@ -9,18 +10,21 @@ package final class FreezeActionRunner: Service {
     private let executor: any CloudActionExecutor
     private let configuration: SchedulerConfiguration
     private let logger: Logger
+    private let metrics: SchedulerMetrics
 
     /// Creates the runner.
     package init(
         engine: any JobsService,
         executor: any CloudActionExecutor,
         configuration: SchedulerConfiguration,
-        logger: Logger
+        logger: Logger,
+        metrics: SchedulerMetrics = SchedulerMetrics()
     ) {
         self.engine = engine
         self.executor = executor
         self.configuration = configuration
         self.logger = logger
+        self.metrics = metrics
     }
 
     package func run() async throws {
@@ -54,6 +58,7 @@ package final class FreezeActionRunner: Service {
             }
             switch outcome {
             case .completed(let result):
+                self.metrics.freezeActions(action.kind.rawValue, "done").increment()
                 self.logger.info(
                     "freeze action done",
                     metadata: [
@@ -62,6 +67,7 @@ package final class FreezeActionRunner: Service {
                     ]
                 )
             case .failed(let error):
+                self.metrics.freezeActions(action.kind.rawValue, "failed").increment()
                 self.logger.warning(
                     "freeze action failed",
                     metadata: [

@@ -1,4 +1,5 @@
 package import BileanCore
+import CoreMetrics
 package import Logging
 package import ServiceLifecycle
 
@@ -15,6 +16,7 @@ package final class JobScheduler: Service {
     private let now: @Sendable () -> BillingTime
     private let logger: Logger
     private let state = SchedulerState()
+    private let metrics: SchedulerMetrics
 
     /// What one pass did.
     package struct Pass: Sendable, Hashable {
@@ -40,16 +42,19 @@ package final class JobScheduler: Service {
     ///   - configuration: The settings.
     ///   - now: The clock (injectable: tests drive ``runPass()`` by hand).
     ///   - logger: The logger.
+    ///   - metrics: Where the jobs are counted.
     package init(
         engine: any JobsService,
         configuration: SchedulerConfiguration,
         now: @escaping @Sendable () -> BillingTime,
-        logger: Logger
+        logger: Logger,
+        metrics: SchedulerMetrics = SchedulerMetrics()
     ) {
         self.engine = engine
         self.configuration = configuration
         self.now = now
         self.logger = logger
+        self.metrics = metrics
     }
 
     package func run() async throws {
@@ -68,17 +73,18 @@ package final class JobScheduler: Service {
                 } catch is CancellationError {
                     break
                 } catch {
+                    if Task.isCancelled {
+                        // Stopping: the pass was cut short (the store or the RPC gave up on the cancelled call),
+                        // which is no failure. What it did not commit is done again by whoever takes the jobs.
+                        self.logger.debug("scheduler pass stopped", metadata: ["error": "\(String(reflecting: error))"])
+                        break
+                    }
                     self.logger.error("scheduler pass failed", metadata: ["error": "\(String(reflecting: error))"])
                 }
                 try? await Task.sleep(for: self.sleep(after: pass))
             }
         }
-        // Leave the jobs to another scheduler at once rather than when the leases expire.
-        do {
-            try await self.engine.releaseJobs(owner: self.configuration.owner)
-        } catch {
-            self.logger.warning("could not release the scheduler's leases", metadata: ["error": "\(error)"])
-        }
+        await self.releaseLeases()
         let totals = await self.state.totals
         self.logger.info(
             "scheduler stopped",
@@ -87,6 +93,25 @@ package final class JobScheduler: Service {
                 "held": "\(totals.held)",
             ]
         )
+    }
+
+    /// Leaves the jobs to another scheduler at once rather than when the leases expire.
+    ///
+    /// The loop above stops by cancellation, and the service's own task is cancelled too when the group stops
+    /// without waiting (a shutdown past its time limit): a call made in a cancelled task fails at once in the store
+    /// or the RPC client. The release runs in a task of its own, awaited, which that cancellation does not reach.
+    private func releaseLeases() async {
+        let engine = self.engine
+        let owner = self.configuration.owner
+        let release = Task { try await engine.releaseJobs(owner: owner) }
+        do {
+            try await release.value
+        } catch {
+            self.logger.warning(
+                "could not release the scheduler's leases; they expire after lease_time",
+                metadata: ["error": "\(String(reflecting: error))"]
+            )
+        }
     }
 
     /// How long to sleep after a pass: until the next held job is due, at most the poll interval.
@@ -118,6 +143,7 @@ package final class JobScheduler: Service {
             )
         }
         let due = await self.state.hold(claimed, dueBy: now)
+        self.metrics.jobsDue.set(due.count)
         var start = 0
         while start < due.count {
             let batch = Array(due[start..<min(start + self.configuration.batchSize, due.count)])
@@ -128,6 +154,8 @@ package final class JobScheduler: Service {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
+                // Stopping: not a failure of these jobs.
+                if Task.isCancelled { throw CancellationError() }
                 self.logger.warning(
                     "a batch of jobs failed; running them one at a time",
                     metadata: ["jobs": "\(batch.count)", "error": "\(String(reflecting: error))"]
@@ -139,7 +167,9 @@ package final class JobScheduler: Service {
                     } catch is CancellationError {
                         throw CancellationError()
                     } catch {
+                        if Task.isCancelled { throw CancellationError() }
                         pass.failed += 1
+                        self.metrics.jobs(job.kind.rawValue, "failed").increment()
                         await self.state.postpone(job, until: self.now().adding(seconds: Self.retryAfterFailureSeconds))
                         self.logger.error(
                             "job failed; it is tried again in 30 s",
@@ -171,15 +201,21 @@ package final class JobScheduler: Service {
             switch outcome {
             case .fired:
                 pass.fired += 1
+                self.metrics.jobs(job.kind.rawValue, "fired").increment()
+                let late = max(0, self.now().microseconds - job.runAt.microseconds)
+                self.metrics.lateness(job.kind.rawValue).recordNanoseconds(late * 1000)
                 await self.state.drop(job)
             case .stale:
                 pass.stale += 1
+                self.metrics.jobs(job.kind.rawValue, "stale").increment()
                 await self.state.drop(job)
             case .ownedElsewhere:
                 pass.ownedElsewhere += 1
+                self.metrics.jobs(job.kind.rawValue, "owned_elsewhere").increment()
                 await self.state.drop(job)
             case .held:
                 pass.held += 1
+                self.metrics.jobs(job.kind.rawValue, "held").increment()
                 await self.state.postpone(job, until: self.now().adding(microseconds: self.holdRecheckMicros))
             case .notDue:
                 break

@@ -1,6 +1,6 @@
 package import AMQP
 import AsyncHTTPClient
-import BileanAPI
+package import BileanAPI
 package import BileanCore
 package import BileanEngine
 package import BileanMessaging
@@ -9,6 +9,7 @@ package import BileanOpenStack
 import BileanRPC
 package import BileanScheduler
 import BileanStore
+package import CoreMetrics
 import Foundation
 import Hummingbird
 package import Logging
@@ -83,6 +84,7 @@ package enum BileanServer {
             directory = KeystoneProjects(session: session, httpClient: httpClient)
         }
         let rpc = try Self.rpcSetup(role: role, configuration: configuration)
+        let metrics = ServerMetrics()
         do {
             if let rpc, role != .engine {
                 // The engine runs elsewhere: no database here, every call goes over RPC.
@@ -110,6 +112,13 @@ package enum BileanServer {
                             scheduler: scheduler,
                             tokenValidator: validator,
                             projectDirectory: directory,
+                            readiness: [
+                                ReadinessCheck("engine") {
+                                    // Over RPC: the broker answers and an engine (with its database) replies.
+                                    try await engines.ingest.probe()
+                                }
+                            ],
+                            metrics: metrics,
                             logger: logger
                         ),
                         logger: logger
@@ -120,7 +129,8 @@ package enum BileanServer {
                 }
                 await client.close()
             } else {
-                try await Self.withEngine(configuration: configuration, logger: logger) { engine in
+                try await Self.withEngine(configuration: configuration, logger: logger, metrics: metrics.factory) {
+                    engine in
                     var services = try Self.buildServices(
                         role: role,
                         configuration: configuration,
@@ -129,6 +139,8 @@ package enum BileanServer {
                         scheduler: scheduler,
                         tokenValidator: validator,
                         projectDirectory: directory,
+                        readiness: Self.databaseReadiness(engine),
+                        metrics: metrics,
                         logger: logger
                     )
                     if let rpc, role == .engine {
@@ -251,9 +263,11 @@ package enum BileanServer {
     ///   - scheduler: The scheduler's setup, when the role schedules.
     ///   - tokenValidator: Validates tokens, with `auth_strategy = keystone`.
     ///   - projectDirectory: Keystone's projects, for `[keystone_sync] interval`.
+    ///   - readiness: What `/readyz` checks besides the listener's broker (the database, or the engines over RPC).
+    ///   - metrics: The process's metrics.
     ///   - logger: The background logger.
     /// - Returns: The services.
-    /// - Throws: ``APIError`` when `keystone` authentication has no token validator.
+    /// - Throws: ``StartupError`` when `keystone` authentication has no token validator.
     package static func buildServices(
         role: ServerRole,
         configuration: BileanConfiguration,
@@ -262,11 +276,18 @@ package enum BileanServer {
         scheduler: SchedulerSetup? = nil,
         tokenValidator: (any TokenValidator)? = nil,
         projectDirectory: (any ProjectDirectory)? = nil,
+        readiness: [ReadinessCheck] = [],
+        metrics: ServerMetrics = ServerMetrics(),
         logger: Logger
     ) throws -> [any Service] {
         var services: [any Service] = []
+        var readiness = readiness
         if let scheduler {
-            services += scheduler.services(engine: engines.jobs, logger: logger)
+            services += scheduler.services(
+                engine: engines.jobs,
+                logger: logger,
+                metrics: SchedulerMetrics(factory: metrics.factory)
+            )
         }
         if role.schedules, configuration.keystoneSyncInterval > 0, let projectDirectory {
             services.append(
@@ -279,21 +300,45 @@ package enum BileanServer {
             )
         }
         if let listener {
-            services.append(
-                NotificationListener(
-                    configuration: listener.configuration,
-                    definitions: listener.definitions,
-                    engine: engines.ingest,
-                    statistics: listener.statistics,
-                    logger: logger
-                )
+            let service = NotificationListener(
+                configuration: listener.configuration,
+                definitions: listener.definitions,
+                engine: engines.ingest,
+                statistics: listener.statistics,
+                logger: logger,
+                metrics: metrics.factory
+            )
+            services.append(service)
+            readiness.append(
+                ReadinessCheck("broker") {
+                    guard await service.lag.brokerAnswers() else {
+                        throw NotReady("the notification queue cannot be read: no connection to the broker")
+                    }
+                }
             )
         }
-        guard role.servesAPI else { return services }
+        let operations = OperationsEndpoints(
+            readiness: readiness,
+            metricsText: { metrics.text() },
+            metricsFactory: metrics.factory
+        )
+        guard role.servesAPI else {
+            if configuration.metricsPort > 0 {
+                services.append(
+                    Self.operationsApplication(operations, configuration: configuration, role: role, logger: logger)
+                )
+            }
+            return services
+        }
+        // A startup error, not an HTTP one: the router would refuse it as a 500 (APIError).
+        guard configuration.api.authStrategy != .keystone || tokenValidator != nil else {
+            throw StartupError(description: "auth_strategy = keystone needs a token validator ([keystone_authtoken])")
+        }
         let router = try APIRouter.make(
             engine: engines.accounts,
             configuration: configuration.api,
-            tokenValidator: tokenValidator
+            tokenValidator: tokenValidator,
+            operations: operations
         )
         let host = configuration.bindHost
         let application = Application(
@@ -312,6 +357,30 @@ package enum BileanServer {
         )
         services.append(application)
         return services
+    }
+
+    /// The HTTP server of a role without the API: `/metrics`, `/healthz` and `/readyz` on `bind_host` and
+    /// `[DEFAULT] metrics_port`.
+    static func operationsApplication(
+        _ operations: OperationsEndpoints,
+        configuration: BileanConfiguration,
+        role: ServerRole,
+        logger: Logger
+    ) -> some Service {
+        let host = configuration.bindHost
+        return Application(
+            router: APIRouter.makeOperations(operations),
+            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: configuration.metricsPort),
+                serverName: "bilean-\(role.rawValue)"
+            ),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.metricsPort
+                logger.info("metrics and health on http://\(host):\(port)/metrics")
+            },
+            logger: logger
+        )
     }
 
     /// Loads the definitions and builds the listener's configuration, when the role listens.
@@ -389,8 +458,12 @@ package enum BileanServer {
         /// action and `[freeze] restart_on_thaw` is off.
         package var cloud: OpenStackCredentials?
 
-        /// The scheduler's services: the job loop, the notice dispatcher and the freeze action runner.
-        func services(engine: any JobsService, logger: Logger) -> [any Service] {
+        /// The scheduler's services: the job loop, the notice dispatcher, the freeze action runner and the gauges.
+        func services(
+            engine: any JobsService,
+            logger: Logger,
+            metrics: SchedulerMetrics = SchedulerMetrics()
+        ) -> [any Service] {
             let sender: any BillingNoticeSender
             if let notifier {
                 let publisher = AMQPReconnectingPublisher(
@@ -407,9 +480,11 @@ package enum BileanServer {
                     engine: engine,
                     configuration: self.configuration,
                     now: { BillingTime(date: Date()) },
-                    logger: logger
+                    logger: logger,
+                    metrics: metrics
                 ),
                 NoticeDispatcher(engine: engine, sender: sender, configuration: self.configuration, logger: logger),
+                OperationalGauges(engine: engine, metrics: metrics, logger: logger),
             ]
             if let cloud {
                 services.append(
@@ -417,7 +492,8 @@ package enum BileanServer {
                         engine: engine,
                         executor: OpenStackCloud(credentials: cloud, logger: logger),
                         configuration: self.configuration,
-                        logger: logger
+                        logger: logger,
+                        metrics: metrics
                     )
                 )
             }
@@ -503,6 +579,7 @@ package enum BileanServer {
     package static func withEngine<Result: Sendable>(
         configuration: BileanConfiguration,
         logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance,
         _ body: (Engine) async throws -> Result
     ) async throws -> Result {
         let engineConfiguration = Self.engineConfiguration(configuration)
@@ -512,7 +589,9 @@ package enum BileanServer {
             let result: Result
             do {
                 let store = try await SQLBillingStore.open(driver: driver, logger: logger)
-                result = try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
+                result = try await body(
+                    Engine(store: store, configuration: engineConfiguration, logger: logger, metrics: metrics)
+                )
             } catch {
                 await Self.close(driver, logger: logger)
                 throw error
@@ -522,9 +601,20 @@ package enum BileanServer {
         case .postgres(let url):
             return try await PostgresDriver.withDriver(url: url, logger: logger) { driver in
                 let store = try await SQLBillingStore.open(driver: driver, logger: logger)
-                return try await body(Engine(store: store, configuration: engineConfiguration, logger: logger))
+                return try await body(
+                    Engine(store: store, configuration: engineConfiguration, logger: logger, metrics: metrics)
+                )
             }
         }
+    }
+
+    /// What `/readyz` checks in a role that opened the database: that it answers, and that its schema is this
+    /// release's (the migrations ran).
+    static func databaseReadiness(_ engine: Engine) -> [ReadinessCheck] {
+        [
+            ReadinessCheck("database") { try await engine.probe() },
+            ReadinessCheck("migrations") { try await engine.checkSchema() },
+        ]
     }
 
     /// The engine's settings from bilean.conf.

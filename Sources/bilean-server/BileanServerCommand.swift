@@ -23,10 +23,12 @@ struct BileanServerCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops it gracefully: in-flight requests finish, then the database is closed. \
             Logs go to stderr.
 
-            Roles: all (default: the REST API, and the notification listener when [DEFAULT] transport_url is set), \
-            api (the REST API), notification (the notification listener; needs transport_url); both embed the \
-            engine until the engine RPC exists; scheduler (the timed jobs, and [keystone_sync]). engine is not available in \
-            this build yet.
+            Roles: all (default: the REST API, the scheduler, and the notification listener when [DEFAULT] \
+            transport_url is set, with the engine in process), api (the REST API), notification (the notification \
+            listener; needs transport_url), scheduler (the timed jobs: warnings, freezes, the daily settlement, \
+            billing.notify, freeze actions, and [keystone_sync]), engine (the billing engine, serving RPC on \
+            transport_url). api, notification and scheduler embed the engine, or call the engine processes over RPC \
+            with [DEFAULT] engine = rpc.
 
             Authentication: [DEFAULT] auth_strategy = noauth (loopback only, unless allow_insecure_noauth) or keystone \
             ([keystone_authtoken], keystonemiddleware's options). Authorization: the policy rules (see --print-policy), \
@@ -110,10 +112,21 @@ struct BileanServerCommand: AsyncParsableCommand {
         }
         Self.boundMallocArenas()
         Self.fixLocalTimeZone()
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = configuration.debug ? .debug : .info
-            return handler
+        let level: Logger.Level = configuration.debug ? .debug : .info
+        switch configuration.logFormat {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            let standardError = JSONLogHandler.StandardError()
+            LoggingSystem.bootstrap { label in
+                var handler = JSONLogHandler(label: label, role: role.rawValue) { standardError.write($0) }
+                handler.logLevel = level
+                return handler
+            }
         }
         let logger = Logger(label: "bilean")
         if self.listListeners || self.forgetListener != nil {

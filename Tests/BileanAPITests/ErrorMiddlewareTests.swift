@@ -78,9 +78,13 @@ struct FailingEngine: BillingEngine {
     func reportListener(_ report: ListenerReport) async throws { throw self.error }
     func probe() async throws { throw self.error }
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws { throw self.error }
+    func operationalCounts() async throws -> OperationalCounts { throw self.error }
     func listEvents(_ query: ListQuery) async throws -> [Event] { throw self.error }
     func listConsumptions(_ query: ListQuery) async throws -> [Consumption] { throw self.error }
     func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] { throw self.error }
+    func dailyStatistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] {
+        throw self.error
+    }
 }
 
 /// Internal failures: a 500 in the OpenStack format that tells the client nothing of the cause.

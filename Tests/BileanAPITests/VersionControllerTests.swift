@@ -24,6 +24,24 @@ struct VersionControllerTests {
         }
     }
 
+    @Test func aPublicEndpointIsWhereTheLinksStart() async throws {
+        var configuration = APIConfiguration()
+        configuration.publicEndpoint = "https://billing.example.com:8770/bilean"
+        try await APITestHarness.withAPI(configuration: configuration) { context in
+            for path in ["/", "/v1"] {
+                let body = try await context.api.get(path).json()
+                let version = try #require(body["versions"]?.arrayValue?.first ?? body["version"])
+                let links = try #require(version["links"]?.arrayValue)
+                #expect(links.first?.text("rel") == "self")
+                #expect(links.first?.text("href") == "https://billing.example.com:8770/bilean/v1/", "\(path)")
+                for link in links {
+                    let href = try #require(link.text("href"))
+                    #expect(href.hasPrefix("https://billing.example.com:8770/bilean/v1/"), "\(path): \(href)")
+                }
+            }
+        }
+    }
+
     @Test func v1DescribesItself() async throws {
         try await APITestHarness.withAPI { context in
             let version = try await context.api.object("/v1", "version")

@@ -56,7 +56,15 @@ struct RPCValueTests {
         var report = IngestReport()
         report.billed = 3
         report.duplicates = 1
+        report.duplicateIDs = ["m1"]
         try Self.roundTrip(report)
+        // An engine of an earlier release sends no ids.
+        #expect(
+            try IngestReport(
+                rpcValue: .object(["billed": .number("1"), "duplicates": .number("2"), "rejected": .number("0")])
+            )
+            .duplicateIDs == []
+        )
     }
 
     @Test func jobsValues() throws {
@@ -64,6 +72,9 @@ struct RPCValueTests {
             Job(userID: "p", kind: .freezeDelete, runAt: Self.t, owner: "s", leaseUntil: Self.t, heldSince: Self.t)
         )
         for outcome in [JobOutcome.fired, .stale, .notDue, .ownedElsewhere, .held] { try Self.roundTrip(outcome) }
+        try Self.roundTrip(
+            OperationalCounts(usersByStatus: [.active: 3, .freeze: 1], pendingNotices: 2, pendingCloudActions: 5)
+        )
         try Self.roundTrip(
             BillingNotice(
                 id: "n",

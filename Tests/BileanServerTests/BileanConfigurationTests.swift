@@ -632,6 +632,58 @@ import Testing
         #expect(sample.api.authStrategy == none.api.authStrategy && sample.engineMode == none.engineMode)
     }
 
+    @Test func logFormatIsTextOrJSON() throws {
+        #expect(try Self.configuration("").logFormat == .text)
+        #expect(try Self.configuration("[DEFAULT]\nlog_format = json\n").logFormat == .json)
+        #expect(try Self.configuration("[DEFAULT]\nlog_format = TEXT\n").logFormat == .text)
+        let error = try #require(throws: ConfigurationError.self) {
+            try Self.configuration("[DEFAULT]\ndebug = true\nlog_format = yaml\n")
+        }
+        #expect(error.file == "bilean.conf" && error.line == 3 && error.option == "[DEFAULT] log_format")
+    }
+
+    @Test func thePublicEndpointIsAnHTTPURL() throws {
+        #expect(try Self.configuration("").api.publicEndpoint == nil)
+        let accepted = [
+            "https://billing.example.com:8770": "https://billing.example.com:8770",
+            "http://10.0.0.5:8770/": "http://10.0.0.5:8770",
+            "HTTPS://cloud.example.com/billing//": "HTTPS://cloud.example.com/billing",
+            "http://[fd00::1]:8770": "http://[fd00::1]:8770",
+            "": nil,
+        ]
+        for (value, endpoint) in accepted {
+            let configuration = try Self.configuration("[bilean_api]\npublic_endpoint = \(value)\n")
+            #expect(configuration.api.publicEndpoint == endpoint, "\(value)")
+        }
+        for value in [
+            "billing.example.com:8770", "ftp://billing.example.com", "https://", "https:///v1",
+            "https://user:pass@billing.example.com", "https://billing.example.com/?a=1", "https://b.example.com/#x",
+            "https://billing example.com",
+        ] {
+            let error = try #require(throws: ConfigurationError.self, "\(value)") {
+                try Self.configuration("[bilean_api]\npublic_endpoint = \(value)\n")
+            }
+            #expect(error.line == 2 && error.option == "[bilean_api] public_endpoint", "\(value)")
+        }
+    }
+
+    @Test func keystoneWithoutAValidatorIsAStartupErrorNotAnHTTPOne() async throws {
+        let configuration = try Self.configuration("[DEFAULT]\nauth_strategy = keystone\n")
+        try await TestDatabase.sqlite.withStore { store in
+            let engine = Engine(store: store, logger: TestDatabase.logger)
+            let error = try #require(throws: BileanServer.StartupError.self) {
+                try BileanServer.buildServices(
+                    role: .api,
+                    configuration: configuration,
+                    engines: BileanServer.Engines(engine),
+                    logger: TestDatabase.logger
+                )
+            }
+            // No HTTP status: the command prints it as a configuration error.
+            #expect(error.description.first?.isNumber == false)
+        }
+    }
+
     @Test func theShippedSamplesAreCurrent() throws {
         let etc = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../etc")
         let sample = try String(contentsOf: etc.appendingPathComponent("bilean.conf.sample"), encoding: .utf8)

@@ -24,6 +24,7 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
     private struct State {
         var session: AMQPSession?
         var isClosed = false
+        var connections = 0
     }
 
     private let configuration: AMQPConnectionConfiguration
@@ -83,6 +84,9 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
 
     private var isClosed: Bool { self.state.withLock { $0.isClosed } }
 
+    /// How many connections the consumer has set up so far (the first, then one per reconnection).
+    public var connectionCount: Int { self.state.withLock { $0.connections } }
+
     /// How many messages wait in the queue, ready to be delivered (a passive `queue.declare`; deliveries sent to
     /// this consumer and not yet acknowledged are not counted).
     /// - Returns: The count, or `nil` while there is no connection or the broker does not answer.
@@ -105,7 +109,10 @@ public final class AMQPReconnectingConsumer: AsyncSequence, Sendable {
             try await channel.qos(prefetchCount: prefetchCount)
         }
         let closed = self.state.withLock { state -> Bool in
-            if !state.isClosed { state.session = session }
+            if !state.isClosed {
+                state.session = session
+                state.connections += 1
+            }
             return state.isClosed
         }
         if closed {

@@ -2,7 +2,8 @@ import BileanAPIModels
 package import BileanCore
 import Hummingbird
 
-/// `/v1/consumptions`: closed billing intervals, and costs per resource or type over a window.
+/// `/v1/consumptions`: closed billing intervals, and costs per resource or type over a window, or per UTC day of
+/// it (`interval=day`).
 package struct ConsumptionsController: Sendable {
     let engine: any AccountsService
 
@@ -28,14 +29,22 @@ package struct ConsumptionsController: Sendable {
     @Sendable func statistics(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let parameters = try request.listParameters(
             .statistics,
-            own: ["user_id", "summary"],
+            own: ["user_id", "summary", "interval"],
             window: true,
             paging: false
         )
         var query = parameters.query
         query.userID = try context.listScope(.consumptionsStatistics, requested: parameters.extra["user_id"])
         let summary = try parameters.extra["summary"].map { try Request.boolean($0, name: "summary") } ?? false
-        let rows = try await self.engine.statistics(query, summary: summary)
+        let rows: [ConsumptionStatistics]
+        switch parameters.extra["interval"] {
+        case nil:
+            rows = try await self.engine.statistics(query, summary: summary)
+        case "day":
+            rows = try await self.engine.dailyStatistics(query, summary: summary)
+        case .some:
+            throw BileanError.invalid("interval", "'interval' must be 'day'")
+        }
         return JSONResponse.ok("statistics", .array(rows.map(\.apiBody)))
     }
 }

@@ -85,6 +85,10 @@ package protocol AccountsService: Sendable {
     /// Costs per resource, or per resource type when `summary`, clipped to the query's window and including the
     /// still-open intervals up to now.
     func statistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
+    /// ``statistics(_:summary:)`` for each UTC day of the query's window (`interval=day`): each row's
+    /// ``ConsumptionStatistics/day`` is set, and its cost is what `statistics` gives for that day's part of the
+    /// window. See ``StatisticsDays``.
+    func dailyStatistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
 }
 
 extension AccountsService {
@@ -147,6 +151,8 @@ package protocol JobsService: Sendable {
     /// Records how an attempt of a freeze action ended: done (an event), failed and retried later with backoff,
     /// or given up (an error event).
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws
+    /// Counts for the scheduler's gauges (a read: users by status, the outbox, the pending freeze actions).
+    func operationalCounts() async throws -> OperationalCounts
 }
 
 /// Changes to a rule; `nil` fields stay as they are.
@@ -215,12 +221,15 @@ package struct ConsumptionStatistics: Sendable, Hashable {
     package var userID: String?
     /// The cost within the window, open intervals included.
     package var cost: Money
+    /// The UTC midnight that starts the row's day, in statistics per day (`interval=day`); else `nil`.
+    package var day: BillingTime?
 
     /// Creates a row.
-    package init(resourceID: String?, resourceType: String, userID: String?, cost: Money) {
+    package init(resourceID: String?, resourceType: String, userID: String?, cost: Money, day: BillingTime? = nil) {
         self.resourceID = resourceID
         self.resourceType = resourceType
         self.userID = userID
         self.cost = cost
+        self.day = day
     }
 }

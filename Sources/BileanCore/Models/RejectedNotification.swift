@@ -104,6 +104,8 @@ package struct IngestReport: Sendable, Hashable {
     package var billed = 0
     /// Messages whose id had been processed before: nothing changed.
     package var duplicates = 0
+    /// The ids of those messages (for the listener's metrics, by definition).
+    package var duplicateIDs: [String] = []
     /// Rejections recorded (a rejection whose message id was seen before is not recorded twice).
     package var rejected = 0
 

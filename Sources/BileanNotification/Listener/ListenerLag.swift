@@ -45,6 +45,12 @@ package final class ListenerLag: Sendable {
         return self.report(excluding: committing, at: BillingTime(date: Date()))
     }
 
+    /// Whether the broker answers a passive declare of the queue now (`nil` probe: the consumer has not started).
+    package func brokerAnswers() async -> Bool {
+        guard let probe = self.probe.withLock({ $0 }) else { return false }
+        return await probe() != nil
+    }
+
     /// Creates a tracker.
     package init(listener: String) {
         self.listener = listener
@@ -72,9 +78,11 @@ package final class ListenerLag: Sendable {
     }
 
     /// The report to record now, once the batch `committing` (if any) commits: what then still waits.
-    package func report(excluding committing: Int?, at now: BillingTime) -> ListenerReport {
+    /// - Parameter marking: Whether this is a report made (the idle heartbeat waits ``isReportDue(every:)`` after
+    ///   it); `false` for a look only, such as the metrics'.
+    package func report(excluding committing: Int?, at now: BillingTime, marking: Bool = true) -> ListenerReport {
         self.state.withLock { state in
-            state.lastReport = .now
+            if marking { state.lastReport = .now }
             let others = state.batches.filter { $0.id != committing }
             let held = others.reduce(0) { $0 + $1.count }
             let oldest = others.map(\.receivedAt).min()

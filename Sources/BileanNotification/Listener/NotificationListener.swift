@@ -1,5 +1,6 @@
 package import AMQP
 package import BileanCore
+package import CoreMetrics
 import Foundation
 package import Logging
 import NIOCore
@@ -31,6 +32,9 @@ package struct NotificationListener: Service {
     let backoff = AMQPBackoff(initial: .milliseconds(200), maximum: .seconds(30))
     /// How far behind it is, reported with each batch and when idle.
     package let lag: ListenerLag
+    let metrics: ListenerMetrics
+    /// The `definition` label of each definition, by its line in the definitions file.
+    let definitionLabels: [Int: String]
 
     /// Creates a listener.
     /// - Parameters:
@@ -39,12 +43,14 @@ package struct NotificationListener: Service {
     ///   - engine: The billing engine.
     ///   - statistics: Where to count (a new object by default).
     ///   - logger: The background logger.
+    ///   - metrics: Where ``ListenerMetrics`` go (nowhere by default).
     package init(
         configuration: ListenerConfiguration,
         definitions: ResourceDefinitions,
         engine: any IngestService,
         statistics: ListenerStatistics = ListenerStatistics(),
-        logger: Logger
+        logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.configuration = configuration
         self.engine = engine
@@ -55,6 +61,10 @@ package struct NotificationListener: Service {
         self.statistics = statistics
         self.logger = logger
         self.lag = ListenerLag(listener: configuration.reporterName)
+        self.metrics = ListenerMetrics(factory: metrics)
+        var labels: [Int: String] = [:]
+        for definition in definitions.definitions { labels[definition.line] = "\(definition.eventTypes)" }
+        self.definitionLabels = labels
     }
 
     /// Consumes until a graceful shutdown (or cancellation): the batch being billed still commits, and the
@@ -128,10 +138,24 @@ package struct NotificationListener: Service {
     /// Reports the lag when no batch did for a while: a freeze waits while a listener is silent.
     func reportWhileIdle(_ consumer: AMQPReconnectingConsumer, stopping: Stopping) async {
         let interval = self.configuration.reportInterval
+        var reconnectsCounted = 0
+        var lastRefresh = ContinuousClock.now
         while !stopping.isRequested && !Task.isCancelled {
             try? await Task.sleep(for: min(interval, .seconds(1)))
+            let reconnects = max(0, consumer.connectionCount - 1)
+            if reconnects > reconnectsCounted {
+                self.metrics.reconnects.increment(by: Int64(reconnects - reconnectsCounted))
+                reconnectsCounted = reconnects
+            }
+            if ContinuousClock.now - lastRefresh >= Self.metricsRefreshInterval {
+                // The lag gauges, whether or not a report is due (a passive declare every few seconds).
+                lastRefresh = .now
+                self.lag.probed(ready: await consumer.readyMessageCount())
+                self.metrics.record(self.lag.report(excluding: nil, at: BillingTime(date: Date()), marking: false))
+            }
             guard !stopping.isRequested, !Task.isCancelled, self.lag.isReportDue(every: interval) else { continue }
             let report = await self.lag.probedReport(excluding: nil)
+            self.metrics.record(report)
             do {
                 try await self.engine.reportListener(report)
             } catch {
@@ -151,6 +175,8 @@ package struct NotificationListener: Service {
         /// Who sent it and what it is, once parsed (not the parsed body, which is dropped after conversion: a
         /// batch in flight keeps only its billing facts).
         var origin: Origin?
+        /// The `definition` label of its metrics.
+        var definition = ListenerMetrics.other
     }
 
     /// The consuming loop: while batches commit (up to ``ListenerConfiguration/batchesInFlight`` at once, e.g. on
@@ -187,6 +213,7 @@ package struct NotificationListener: Service {
                         try await Task.sleep(for: Self.fillPollInterval)
                     }
                 }
+                self.metrics.batchSize.record(batch.deliveries.count)
                 batch.lagID = self.lag.received(
                     batch.deliveries.count,
                     buffered: iterator.bufferedCount,
@@ -220,6 +247,8 @@ package struct NotificationListener: Service {
 
     /// How often a batch waiting for a commit slot looks for more deliveries.
     static let fillPollInterval = Duration.milliseconds(1)
+    /// How often the lag gauges are refreshed when no batch refreshes them.
+    static let metricsRefreshInterval = Duration.seconds(5)
 
     /// How many commits are in flight.
     final class BusySlots: Sendable {
@@ -271,6 +300,8 @@ package struct NotificationListener: Service {
         /// The deliveries that go to the engine (billed or set aside); the others are ignored by design.
         var items: [Item]
         var ignored: Int
+        /// The ignored ones by `definition` label.
+        var ignoredByDefinition: [String: Int] = [:]
         /// Its id in ``NotificationListener/lag``.
         var lagID: Int?
 
@@ -279,6 +310,7 @@ package struct NotificationListener: Service {
             self.deliveries += other.deliveries
             self.items += other.items
             self.ignored += other.ignored
+            self.ignoredByDefinition.merge(other.ignoredByDefinition, uniquingKeysWith: +)
         }
     }
 
@@ -292,15 +324,25 @@ package struct NotificationListener: Service {
         var items: [Item] = []
         items.reserveCapacity(deliveries.count)
         var ignored = 0
+        var ignoredByDefinition: [String: Int] = [:]
+        var receivedByDefinition: [String: Int] = [:]
         for delivery in deliveries {
             let item = self.read(delivery, at: received)
+            receivedByDefinition[item.definition, default: 0] += 1
             if item.message == nil && item.rejection == nil {
                 ignored += 1
+                ignoredByDefinition[item.definition, default: 0] += 1
             } else {
                 items.append(item)
             }
         }
-        return PreparedBatch(deliveries: deliveries, items: items, ignored: ignored)
+        for (definition, count) in receivedByDefinition { self.metrics.count("received", definition, by: count) }
+        return PreparedBatch(
+            deliveries: deliveries,
+            items: items,
+            ignored: ignored,
+            ignoredByDefinition: ignoredByDefinition
+        )
     }
 
     /// Bills a prepared batch (what it sets aside included); an empty one only reports the lag.
@@ -320,6 +362,7 @@ package struct NotificationListener: Service {
     func acknowledge(_ batch: PreparedBatch, report: IngestReport) async {
         defer { if let id = batch.lagID { self.lag.finished(id) } }
         let done = BillingTime(date: Date())
+        for (definition, count) in batch.ignoredByDefinition { self.metrics.count("ignored", definition, by: count) }
         self.statistics.update {
             $0.ignored += batch.ignored
             $0.billed += report.billed
@@ -358,7 +401,9 @@ package struct NotificationListener: Service {
                 eventType: parsed.eventType,
                 publisherID: parsed.publisherID
             )
-            switch try self.converter.convert(parsed) {
+            var matched: EventDefinition?
+            defer { if let matched { item.definition = self.definitionLabels[matched.line] ?? ListenerMetrics.other } }
+            switch try self.converter.convert(parsed, matched: &matched) {
             case .facts(let facts):
                 item.message = NotificationBatch.Message(messageID: parsed.messageID, facts: facts)
             case .ignored(let reason):
@@ -437,12 +482,17 @@ package struct NotificationListener: Service {
             rejections: items.compactMap(\.rejection)
         )
         var failures = 0
+        let started = ContinuousClock.now
         while !stopping.isRequested {
             do {
                 // The lag recorded with the batch: what still waits once it commits.
-                batch.report = await self.lag.probedReport(excluding: lagID)
+                let lag = await self.lag.probedReport(excluding: lagID)
+                batch.report = lag
                 let report = try await self.engine.ingest(batch)
                 self.statistics.update { $0.commits += 1 }
+                self.metrics.commitDuration.recordSince(started)
+                self.metrics.record(lag)
+                self.count(items, report)
                 return report
             } catch {
                 failures += 1
@@ -474,6 +524,25 @@ package struct NotificationListener: Service {
             }
         }
         return nil
+    }
+
+    /// Counts the outcomes of a committed batch by definition (an engine of an earlier release names no duplicates:
+    /// during an upgrade they count as billed).
+    func count(_ items: [Item], _ report: IngestReport) {
+        var duplicateIDs = Set(report.duplicateIDs)
+        var outcomes: [String: [String: Int]] = [:]
+        for item in items {
+            let outcome: String
+            if let message = item.message {
+                outcome = duplicateIDs.remove(message.messageID) != nil ? "duplicate" : "billed"
+            } else {
+                outcome = "rejected"
+            }
+            outcomes[outcome, default: [:]][item.definition, default: 0] += 1
+        }
+        for (outcome, byDefinition) in outcomes {
+            for (definition, count) in byDefinition { self.metrics.count(outcome, definition, by: count) }
+        }
     }
 
     /// Commits each message of a batch on its own.
@@ -513,6 +582,7 @@ package struct NotificationListener: Service {
             do {
                 let report = try await self.engine.ingest(NotificationBatch(rejections: [rejection]))
                 self.statistics.update { $0.commits += 1 }
+                self.metrics.count("rejected", item.definition)
                 return report
             } catch {
                 // The database itself is failing: wait for it, keeping the message unacknowledged.

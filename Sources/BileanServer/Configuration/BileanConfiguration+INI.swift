@@ -80,6 +80,12 @@ extension BileanConfiguration {
                 config.api.authStrategy = strategy
             },
             "debug": { config, value throws(OptionError) in config.debug = try Self.boolean(value) },
+            "log_format": { config, value throws(OptionError) in
+                guard let format = LogFormat(rawValue: value.lowercased()) else {
+                    throw OptionError(message: "must be text or json, not '\(value.prefix(40))'")
+                }
+                config.logFormat = format
+            },
             "engine": { config, value throws(OptionError) in
                 guard let mode = EngineMode(rawValue: value.lowercased()) else {
                     throw OptionError(message: "must be local or rpc, not '\(value.prefix(40))'")
@@ -130,6 +136,9 @@ extension BileanConfiguration {
                 else { throw OptionError(message: "must be a host name") }
                 config.host = value
             },
+            "metrics_port": { config, value throws(OptionError) in
+                config.metricsPort = try Self.integer(value, in: 0...65_535)
+            },
         ],
         "database": [
             "connection": { config, value throws(OptionError) in
@@ -158,6 +167,9 @@ extension BileanConfiguration {
             },
             "max_request_body_size": { config, value throws(OptionError) in
                 config.api.maximumBodySize = try Self.integer(value, in: 1024...(100 << 20))
+            },
+            "public_endpoint": { config, value throws(OptionError) in
+                config.api.publicEndpoint = try Self.publicEndpoint(value)
             },
         ],
         "keystone_authtoken": Self.keystoneAuthtokenOptions,
@@ -324,6 +336,28 @@ extension BileanConfiguration {
         { config, value throws(OptionError) in
             config.keystoneAuthtoken[key] = try Self.boolean(value) ? "true" : "false"
         }
+    }
+
+    /// `[bilean_api] public_endpoint`: an absolute `http://` or `https://` URL with a host, and no user, query or
+    /// fragment (a path is kept: a proxy may serve Bilean under one). Empty: not set.
+    /// - Returns: The URL without its trailing slashes, or `nil` when empty.
+    static func publicEndpoint(_ value: String) throws(OptionError) -> String? {
+        guard !value.isEmpty else { return nil }
+        guard !value.containsControlCharacters, !value.contains(" "),
+            let components = URLComponents(string: value),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty,
+            components.user == nil, components.password == nil,
+            components.query == nil, components.fragment == nil
+        else {
+            throw OptionError(
+                message: "must be an http:// or https:// URL with a host and no query or fragment "
+                    + "(e.g. https://billing.example.com:8770), not '\(value.prefix(80))'"
+            )
+        }
+        var endpoint = value
+        while endpoint.hasSuffix("/") { endpoint.removeLast() }
+        return endpoint
     }
 
     static func boolean(_ value: String) throws(OptionError) -> Bool {

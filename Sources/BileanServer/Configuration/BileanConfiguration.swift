@@ -23,6 +23,14 @@ package struct BileanConfiguration: Sendable {
         case rpc
     }
 
+    /// `[DEFAULT] log_format`: how log lines are written (to standard error).
+    package enum LogFormat: String, Sendable, Hashable, CaseIterable {
+        /// swift-log's text lines: the default.
+        case text
+        /// One JSON object per line (``JSONLogHandler``).
+        case json
+    }
+
     /// `[DEFAULT] engine`.
     package var engineMode = EngineMode.local
     /// `[DEFAULT] rpc_response_timeout`, seconds: how long an RPC call to the engine waits for its answer.
@@ -35,6 +43,8 @@ package struct BileanConfiguration: Sendable {
     package var api = APIConfiguration()
     /// `[DEFAULT] debug`: debug logging.
     package var debug = false
+    /// `[DEFAULT] log_format`.
+    package var logFormat = LogFormat.text
     /// `[DEFAULT] transport_url` (holds a password: never logged). Used by the messaging issues.
     package var transportURL: String?
     /// `[database] connection`.
@@ -48,6 +58,9 @@ package struct BileanConfiguration: Sendable {
     package var bindHost = "127.0.0.1"
     /// `[bilean_api] bind_port` (0: any free port, logged at start).
     package var bindPort = 8770
+    /// `[DEFAULT] metrics_port`: where a role without the API serves `/metrics`, `/healthz` and `/readyz` (on
+    /// `bind_host`); 0: it serves none.
+    package var metricsPort = 0
     /// `[scheduler] prior_notify_time`, in hours: warn this long before the money runs out.
     package var priorNotifyHours = 3
     /// `[resource_definition] definitions_cfg_file`; `nil`: the shipped definitions.

@@ -38,6 +38,13 @@ package enum SampleConfiguration {
         .init(section: "DEFAULT", name: "debug", value: "false", help: "Debug logging."),
         .init(
             section: "DEFAULT",
+            name: "log_format",
+            value: "text",
+            help:
+                "text, or json: one JSON object per line (timestamp, level, role, logger, message, request_id, metadata)."
+        ),
+        .init(
+            section: "DEFAULT",
             name: "default_credit",
             value: "0",
             help: "The credit of a new user: how far below zero its balance may go before the freeze."
@@ -60,6 +67,12 @@ package enum SampleConfiguration {
             name: "host",
             value: "",
             help: "This host's name (default: the host name): publisher_id, lease owner, RPC server name."
+        ),
+        .init(
+            section: "DEFAULT",
+            name: "metrics_port",
+            value: "0",
+            help: "Port of /metrics, /healthz and /readyz on bind_host for roles without the API (0: off)."
         ),
         .init(
             section: "DEFAULT",
@@ -108,6 +121,13 @@ package enum SampleConfiguration {
             name: "max_request_body_size",
             value: "1048576",
             help: "Largest request body in bytes; larger gets a 413."
+        ),
+        .init(
+            section: "bilean_api",
+            name: "public_endpoint",
+            value: "",
+            help:
+                "The URL clients reach the API at, e.g. https://billing.example.com:8770 (behind a proxy): the version document's links start with it (default: http:// and the request's Host)."
         ),
         .init(
             section: "keystone_authtoken",

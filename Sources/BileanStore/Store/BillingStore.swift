@@ -264,6 +264,10 @@ package protocol StoreTransaction: Sendable {
     func recordListenerReport(_ report: ListenerReport, at time: BillingTime, withinLimits: Bool) async throws
     /// Every listener's latest report.
     func listenerStatuses() async throws -> [ListenerStatus]
+    /// Users not deleted by status, notices waiting, freeze actions pending.
+    func operationalCounts() async throws -> OperationalCounts
+    /// The newest schema migration applied (`nil`: none).
+    func schemaVersion() async throws -> Int?
     /// Forgets a listener (retired).
     func deleteListenerStatus(_ listener: String) async throws -> Bool
 

@@ -225,6 +225,29 @@ extension SQLStoreTransaction {
         }
     }
 
+    func operationalCounts() async throws -> OperationalCounts {
+        var users: [UserStatus: Int64] = [:]
+        let rows = try await self.query(
+            "SELECT status, COUNT(*) AS n FROM users WHERE deleted_at IS NULL GROUP BY status"
+        )
+        for row in rows {
+            // A status this release does not know (written by a later one) is not shown.
+            if let status = UserStatus(rawValue: try row.text("status")) { users[status] = try row.integer("n") }
+        }
+        let notices = try await self.query("SELECT COUNT(*) AS n FROM notices")
+        let actions = try await self.query("SELECT COUNT(*) AS n FROM cloud_actions")
+        return OperationalCounts(
+            usersByStatus: users,
+            pendingNotices: try notices.first?.integer("n") ?? 0,
+            pendingCloudActions: try actions.first?.integer("n") ?? 0
+        )
+    }
+
+    func schemaVersion() async throws -> Int? {
+        let rows = try await self.query("SELECT max(version) AS newest FROM schema_migrations")
+        return try rows.first?.optionalInteger("newest").map { Int($0) }
+    }
+
     func deleteListenerStatus(_ listener: String) async throws -> Bool {
         let rows = try await self.query(
             "DELETE FROM listener_status WHERE listener = \(listener) RETURNING listener"
