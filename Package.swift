@@ -299,6 +299,7 @@ let package = Package(
         .testTarget(
             name: "BileanNotificationTests",
             dependencies: ["BileanNotification", "BileanCore", "AMQP", "BileanTestSupport"],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -64,8 +64,10 @@ extension Engine {
             if let metadata = update.metadata { rule.metadata = metadata }
             if let parsed, let spec = update.spec {
                 guard parsed.resourceType == rule.resourceType else {
+                    // An os.generic rule names its resource type in its properties.
+                    let field = parsed.pluginType == parsed.resourceType ? "spec.type" : "spec.properties.resource_type"
                     throw BileanError.invalid(
-                        "spec.type",
+                        field,
                         "A rule prices one resource type: \(rule.resourceType) cannot become \(parsed.resourceType)"
                     )
                 }

@@ -16,8 +16,8 @@ private let cinderProperties = JSONValue.object([
 
 /// Every resource type of ``PluginRegistry/standard``, sorted.
 private let standardTypes = [
-    "os.cinder.snapshot", "os.cinder.volume", "os.glance.image", "os.neutron.floatingip", "os.neutron.router",
-    "os.nova.server",
+    "os.cinder.snapshot", "os.cinder.volume", "os.generic", "os.glance.image", "os.neutron.floatingip",
+    "os.neutron.router", "os.nova.server",
 ]
 
 /// A valid spec's properties for each new type, a resource, and the rate of that resource in units per hour.

@@ -91,12 +91,12 @@ struct ResourceDefinitionsTests {
 
     @Test func theShippedDefinitionsLoad() throws {
         let shipped = try ResourceDefinitions.shipped()
-        #expect(shipped.definitions.count == 23)
+        #expect(shipped.definitions.count == 28)
         let types = Set(shipped.definitions.flatMap { $0.resources.map(\.resourceType) })
         #expect(
             types == [
                 "os.nova.server", "os.cinder.volume", "os.cinder.snapshot", "os.neutron.floatingip",
-                "os.neutron.router", "os.glance.image",
+                "os.neutron.router", "os.glance.image", "os.octavia.loadbalancer", "os.manila.share",
             ]
         )
         // Every shipped entry says its action: nothing depends on guessing from the event type.

@@ -309,7 +309,9 @@ import Testing
 
     @Test func readsTheListenerOptions() throws {
         let defaults = BileanConfiguration(environment: Self.environment).notification
-        #expect(defaults.exchanges == ["nova", "cinder", "neutron", "glance", "keystone", "openstack"])
+        #expect(
+            defaults.exchanges == ["nova", "cinder", "neutron", "glance", "keystone", "octavia", "manila", "openstack"]
+        )
         #expect(defaults.queue == "bilean-notifications")
         #expect(!defaults.durableExchanges)
         let configuration = try Self.configuration(
@@ -371,7 +373,10 @@ import Testing
         let nova = topology.bindings.filter { $0.exchange == "nova" }.map(\.routingKey)
         #expect(nova == ["notifications.info", "versioned_notifications.info"])
         #expect(topology.bindings.filter { $0.exchange == "cinder" }.map(\.routingKey) == ["notifications.info"])
-        #expect(topology.bindings.count == 7)
+        for exchange in ["octavia", "manila"] {
+            #expect(topology.bindings.filter { $0.exchange == exchange }.map(\.routingKey) == ["notifications.info"])
+        }
+        #expect(topology.bindings.count == 9)
     }
 
     @Test func theListenerNeedsATransportURLAndGoodDefinitions() throws {

@@ -324,7 +324,7 @@ package enum OpenAPIDocument {
                     "in": "query",
                     "style": "form",
                     "explode": true,
-                    "description": "Only rules of one of these rule types, e.g. os.nova.server-1.0.",
+                    "description": "Only rules of one of these rule types, e.g. os.nova.server-1.0 or, for an os.generic rule, os.octavia.loadbalancer-1.0.",
                     "schema": {"$ref": "#/components/schemas/FilterValues"}
                   }
                 ],
@@ -1697,7 +1697,7 @@ package enum OpenAPIDocument {
               },
               "RuleSpec": {
                 "type": "object",
-                "description": "A rule spec. properties are checked by the resource type's plugin: os.nova.server takes price_mapping [{flavor, price}] and unit (per_hour, the default, or per_sec); os.cinder.volume takes price_mapping [{start, end, price}] (GB tiers, both bounds inclusive, end optional on the last) and unit; os.cinder.snapshot and os.glance.image take price (per GB) and unit; os.neutron.floatingip and os.neutron.router take price and unit.",
+                "description": "A rule spec. properties are checked by the resource type's plugin: os.nova.server takes price_mapping [{flavor, price}] and unit (per_hour, the default, or per_sec); os.cinder.volume takes price_mapping [{start, end, price}] (GB tiers, both bounds inclusive, end optional on the last) and unit; os.cinder.snapshot and os.glance.image take price (per GB) and unit; os.neutron.floatingip and os.neutron.router take price and unit; os.generic prices any other resource type, resource_type (e.g. os.octavia.loadbalancer, not a type with its own plugin), with unit and exactly one of price_mapping {property, prices [{value, price}]} (by the value of one property) or per_unit {property, tiers [{start, end, price}]} (price × the property's whole-number value, at the price of the tier that value falls in, both bounds inclusive).",
                 "required": ["type", "version", "properties"],
                 "additionalProperties": false,
                 "properties": {
@@ -1706,12 +1706,13 @@ package enum OpenAPIDocument {
                     "enum": [
                       "os.cinder.snapshot",
                       "os.cinder.volume",
+                      "os.generic",
                       "os.glance.image",
                       "os.neutron.floatingip",
                       "os.neutron.router",
                       "os.nova.server"
                     ],
-                    "description": "The resource type, one that a plugin prices."
+                    "description": "The plugin: a resource type that a plugin prices, or os.generic."
                   },
                   "version": {
                     "description": "The spec version, e.g. \"1.0\"; the number 1.0 is read as \"1.0\".",
@@ -1728,7 +1729,7 @@ package enum OpenAPIDocument {
                 "properties": {
                   "id": {"type": "string"},
                   "name": {"type": "string"},
-                  "type": {"type": "string", "description": "<resource type>-<version>, e.g. os.nova.server-1.0."},
+                  "type": {"type": "string", "description": "<resource type>-<version>, e.g. os.nova.server-1.0; an os.generic rule's resource type is its properties.resource_type (os.octavia.loadbalancer-1.0)."},
                   "spec": {"type": "object", "description": "The spec as created, its version as a string."},
                   "metadata": {"$ref": "#/components/schemas/Metadata"},
                   "created_at": {"$ref": "#/components/schemas/Timestamp"},

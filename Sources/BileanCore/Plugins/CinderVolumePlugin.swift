@@ -29,44 +29,9 @@ package struct CinderVolumePlugin: ResourcePlugin {
         let unit = validator.unit(object["unit"], at: "\(base).unit")
         var tiers: [SizeTier] = []
         if let mapping = object["price_mapping"]?.arrayValue {
-            if mapping.isEmpty { validator.fail("\(base).price_mapping", "must list at least one tier") }
-            for (index, entry) in mapping.enumerated() {
-                let path = "\(base).price_mapping[\(index)]"
-                guard let item = entry.objectValue else {
-                    validator.fail(path, "must be an object with start, end and price")
-                    continue
-                }
-                validator.rejectUnknownKeys(item, allowed: ["start", "end", "price"], at: path)
-                let price = validator.price(item["price"], at: "\(path).price")
-                let start = validator.size(item["start"] ?? .number("0"), at: "\(path).start")
-                var end: Int64?
-                if let endValue = item["end"], endValue != .null {
-                    end = validator.size(endValue, at: "\(path).end")
-                    if end == nil { continue }
-                }
-                guard let start, let price else { continue }
-                if let end, end < start {
-                    validator.fail("\(path).end", "must be ≥ start (\(start))")
-                    continue
-                }
-                tiers.append(SizeTier(start: start, end: end, price: price, index: index))
-            }
+            tiers = SizeTier.parse(mapping, at: "\(base).price_mapping", validator: &validator)
         } else {
             validator.fail("\(base).price_mapping", "is required and must be a list")
-        }
-        tiers.sort { $0.start < $1.start }
-        for (previous, next) in zip(tiers, tiers.dropFirst()) {
-            // Both bounds are inclusive, so tiers overlap unless previous.end < next.start.
-            guard let previousEnd = previous.end else {
-                validator.fail("\(base).price_mapping[\(previous.index)].end", "an open tier must be the last one")
-                continue
-            }
-            if previousEnd >= next.start {
-                validator.fail(
-                    "\(base).price_mapping[\(next.index)].start",
-                    "overlaps tier \(previous.index) (bounds are inclusive)"
-                )
-            }
         }
         try validator.check()
         return (tiers, unit)

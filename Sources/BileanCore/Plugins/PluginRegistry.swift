@@ -18,6 +18,7 @@ package struct PluginRegistry: Sendable {
         GlanceImagePlugin(),
         NeutronFloatingIPPlugin(),
         NeutronRouterPlugin(),
+        GenericRulePlugin(),
     ])
 
     /// The plugin for a resource type.
@@ -31,22 +32,37 @@ package struct PluginRegistry: Sendable {
     package var resourceTypes: [String] { self.plugins.keys.sorted() }
 
     /// Validates a rule spec `{type, version, properties}` and returns it with its pricer.
+    ///
+    /// The returned spec's ``RuleSpec/resourceType`` is the type the rule prices: an `os.generic` rule's
+    /// `properties.resource_type`, which may not be a type that has its own plugin.
     /// - Parameter spec: The spec as sent by a client.
     /// - Returns: The parsed spec and the pricer it describes.
     /// - Throws: ``BileanError`` (invalid input) naming the invalid fields.
     package func validate(spec: JSONValue) throws(BileanError) -> (RuleSpec, any ResourcePricer) {
-        let parsed = try RuleSpec(spec)
-        guard let plugin = self.plugin(for: parsed.resourceType) else {
+        var parsed = try RuleSpec(spec)
+        guard let plugin = self.plugin(for: parsed.pluginType) else {
             let known = self.resourceTypes.joined(separator: ", ")
-            throw BileanError.invalid("spec.type", "Unknown resource type '\(parsed.resourceType)' (known: \(known))")
+            throw BileanError.invalid("spec.type", "Unknown resource type '\(parsed.pluginType)' (known: \(known))")
         }
         guard plugin.specVersions.contains(parsed.version) else {
             let known = plugin.specVersions.sorted().joined(separator: ", ")
             throw BileanError.invalid(
                 "spec.version",
-                "Version '\(parsed.version)' of \(parsed.resourceType) is not supported (supported: \(known))"
+                "Version '\(parsed.version)' of \(parsed.pluginType) is not supported (supported: \(known))"
             )
         }
-        return (parsed, try plugin.makePricer(properties: parsed.properties))
+        let pricer = try plugin.makePricer(properties: parsed.properties)
+        let priced = plugin.pricedResourceType(properties: parsed.properties)
+        if priced != plugin.resourceType {
+            guard self.plugin(for: priced) == nil else {
+                throw BileanError.invalid(
+                    "spec.properties.resource_type",
+                    "Invalid rule spec: spec.properties.resource_type \(priced) has its own plugin: write a rule of "
+                        + "type \(priced) instead of \(plugin.resourceType)"
+                )
+            }
+            parsed.resourceType = priced
+        }
+        return (parsed, pricer)
     }
 }

@@ -15,6 +15,19 @@ package protocol ResourcePlugin: Sendable {
     /// - Returns: A pricer for resources of this type.
     /// - Throws: ``BileanError`` (invalid input) naming every invalid field under `spec.properties`.
     func makePricer(properties: JSONValue) throws(BileanError) -> any ResourcePricer
+
+    /// The resource type a rule with these (valid) properties prices: ``resourceType``, except for a plugin that
+    /// prices a type named in its properties (`os.generic`).
+    /// - Parameter properties: The `properties` object of a spec that ``makePricer(properties:)`` accepted.
+    /// - Returns: The priced resource type.
+    func pricedResourceType(properties: JSONValue) -> String
+}
+
+extension ResourcePlugin {
+    /// The plugin's own ``resourceType``: a plugin prices one type.
+    /// - Parameter properties: The spec's properties (unused).
+    /// - Returns: ``resourceType``.
+    package func pricedResourceType(properties: JSONValue) -> String { self.resourceType }
 }
 
 /// Prices one resource from its properties under one validated rule.

@@ -2,15 +2,23 @@
 ///
 /// `version` may be a string or a number: the original client sends `version: 1.0` from YAML as the JSON number
 /// `1.0`, which must stay `1.0` (not `1`), so a whole number gets `.0` appended.
+///
+/// The spec's `type` names the plugin that reads `properties` (``pluginType``); that is also the resource type the
+/// rule prices, except for `os.generic`, whose resource type is `properties.resource_type`:
+/// ``PluginRegistry/validate(spec:)`` sets ``resourceType`` then.
 package struct RuleSpec: Sendable, Hashable {
-    /// The resource type, e.g. `os.nova.server`.
+    /// The spec's `type`: the plugin that validates the properties, e.g. `os.nova.server` or `os.generic`.
+    package var pluginType: String
+    /// The resource type the rule prices, e.g. `os.nova.server`, or an `os.generic` rule's
+    /// `properties.resource_type` once validated.
     package var resourceType: String
     /// The spec version, e.g. `1.0`.
     package var version: String
     /// The plugin-specific properties.
     package var properties: JSONValue
 
-    /// The rule type, `<resource type>-<version>`, e.g. `os.nova.server-1.0`.
+    /// The rule type, `<resource type>-<version>`, e.g. `os.nova.server-1.0` (`os.octavia.loadbalancer-1.0` for an
+    /// `os.generic` rule pricing load balancers).
     package var ruleType: String { "\(self.resourceType)-\(self.version)" }
 
     /// Parses a spec object.
@@ -41,6 +49,7 @@ package struct RuleSpec: Sendable, Hashable {
         guard let properties = object["properties"], properties.objectValue != nil else {
             throw BileanError.invalid("spec.properties", "The rule spec needs a properties object")
         }
+        self.pluginType = type
         self.resourceType = type
         self.version = version
         self.properties = properties

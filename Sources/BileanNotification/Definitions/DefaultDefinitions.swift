@@ -26,6 +26,11 @@
 /// | `router.delete.end` | delete `os.neutron.router` | | timestamp |
 /// | `image.upload`, `image.activate` | create `os.glance.image` | `size` (**bytes**) | timestamp |
 /// | `image.delete` | delete `os.glance.image` | | `deleted_at` |
+/// | `octavia.loadbalancer.create.end` | create `os.octavia.loadbalancer` | `flavor_id`, `provider` | timestamp |
+/// | `octavia.loadbalancer.delete.end` | delete `os.octavia.loadbalancer` | | timestamp |
+/// | `share.create.end` | create `os.manila.share` | `size` (GB), `share_type`, `proto` | timestamp |
+/// | `share.extend.end`, `share.shrink.end` | update `os.manila.share` | `size`, `share_type`, `proto` | timestamp |
+/// | `share.delete.end` | delete `os.manila.share` | | timestamp |
 /// | `identity.project.created` | create user | `name` (CADF `target.name`) | CADF `eventTime` |
 /// | `identity.project.deleted` | delete user | `name` | CADF `eventTime` |
 ///
@@ -37,6 +42,10 @@
 /// A server started again (powered on, resumed, unshelved, unpaused, restored from a soft deletion) is an update at
 /// the same flavor: billing goes on unchanged, but a FROZEN project's restarted server is given the freeze action
 /// at once. Nova keeps `launched_at` then, so the time is the notification's.
+///
+/// Octavia load balancers and Manila shares have no plugin: an `os.generic` rule prices them (by `flavor_id` or
+/// `provider`, and per GB of `size`). Their payloads carry no time of when the object became usable (only
+/// `created_at`, when the request was accepted), so the notification's `timestamp` is used.
 package enum DefaultDefinitions {
     /// The name of the shipped file in messages.
     package static let source = "shipped definitions"
@@ -281,6 +290,56 @@ package enum DefaultDefinitions {
                 user_id: {fields: [payload.owner, payload.project_id]}
               times:
                 end: payload.deleted_at
+
+        # Octavia load balancers (exchange octavia), priced by an os.generic rule. The payload is the load
+        # balancer as the API shows it (octavia/controller/worker/v2/tasks/notification_tasks.py); Ceilometer
+        # reads the id as loadbalancer_id, Octavia sends id: both are tried.
+        - event_type: octavia.loadbalancer.create.end
+          resources:
+            - resource_type: os.octavia.loadbalancer
+              action: create
+              traits:
+                resource_ref: {fields: [payload.id, payload.loadbalancer_id]}
+                user_id: {fields: [payload.project_id, payload.tenant_id]}
+                flavor_id: {fields: payload.flavor_id, type: string}
+                provider: {fields: payload.provider, type: string}
+        - event_type: octavia.loadbalancer.delete.end
+          resources:
+            - resource_type: os.octavia.loadbalancer
+              action: delete
+              traits:
+                resource_ref: {fields: [payload.id, payload.loadbalancer_id]}
+                user_id: {fields: [payload.project_id, payload.tenant_id]}
+
+        # Manila shares (exchange manila), priced per GB by an os.generic rule. The payload is
+        # manila/share/utils.py _usage_from_share: share_id, project_id, size (GB), share_type, proto, ...
+        - event_type: share.create.end
+          resources:
+            - resource_type: os.manila.share
+              action: create
+              traits:
+                resource_ref: {fields: payload.share_id}
+                user_id: {fields: [payload.project_id, payload.tenant_id]}
+                size: {fields: payload.size, type: int}
+                share_type: {fields: payload.share_type, type: string}
+                proto: {fields: payload.proto, type: string}
+        - event_type: [share.extend.end, share.shrink.end]
+          resources:
+            - resource_type: os.manila.share
+              action: update
+              traits:
+                resource_ref: {fields: payload.share_id}
+                user_id: {fields: [payload.project_id, payload.tenant_id]}
+                size: {fields: payload.size, type: int}
+                share_type: {fields: payload.share_type, type: string}
+                proto: {fields: payload.proto, type: string}
+        - event_type: share.delete.end
+          resources:
+            - resource_type: os.manila.share
+              action: delete
+              traits:
+                resource_ref: {fields: payload.share_id}
+                user_id: {fields: [payload.project_id, payload.tenant_id]}
 
         # Keystone projects (Bilean users), basic and CADF payloads. The CADF initiator is the caller, not the
         # project: it is never read.

@@ -8,7 +8,7 @@ package struct ListenerConfiguration: Sendable {
     /// The broker (`[DEFAULT] transport_url`).
     package var connection: AMQPConnectionConfiguration
     /// The exchanges OpenStack services publish their notifications to (`exchanges`).
-    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "openstack"]
+    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "octavia", "manila", "openstack"]
     /// The notification topics bound on every exchange (`topics`; oslo's `[oslo_messaging_notifications] topics`).
     package var topics = ["notifications"]
     /// The versioned-notification topics (`versioned_topics`), bound only on ``versionedExchanges``.

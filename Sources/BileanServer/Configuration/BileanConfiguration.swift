@@ -134,7 +134,7 @@ package struct BileanConfiguration: Sendable {
 /// The notification listener's options, with BILEAN.md's defaults.
 package struct NotificationOptions: Sendable, Hashable {
     /// `[notification] exchanges`.
-    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "openstack"]
+    package var exchanges = ["nova", "cinder", "neutron", "glance", "keystone", "octavia", "manila", "openstack"]
     /// `[notification] topics`.
     package var topics = ["notifications"]
     /// `[notification] versioned_topics`.

@@ -304,7 +304,7 @@ package enum SampleConfiguration {
         .init(
             section: "notification",
             name: "exchanges",
-            value: "nova, cinder, neutron, glance, keystone, openstack",
+            value: "nova, cinder, neutron, glance, keystone, octavia, manila, openstack",
             help: "The exchanges OpenStack services publish to."
         ),
         .init(section: "notification", name: "topics", value: "notifications", help: "oslo's notification topics."),
