@@ -346,6 +346,7 @@ let package = Package(
                 "BileanMessaging",
                 "BileanCore",
                 "AMQP",
+                "BileanTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -51,15 +51,17 @@ package struct TestPostgresServer: Sendable {
         let err = directory.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.script)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         // Durable: a crash must not lose what it had committed (synchronous_commit = off would).
         environment["BILEAN_PG_DURABLE"] = "1"
-        process.environment = environment
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        let process = ChildProcess(
+            executable: Self.script,
+            arguments: arguments,
+            environment: environment,
+            standardOutput: .file(out.path),
+            standardError: .file(err.path)
+        )
         try process.run()
         process.waitUntilExit()
         let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""

@@ -425,7 +425,7 @@ struct PythonPeer {
 
 /// A running python, its stdout and stderr going to files (no pipe buffer to fill up and block it).
 final class PeerProcess {
-    let process: Process
+    let process: ChildProcess
     let description: String
     let directory: URL
     let deadline: ContinuousClock.Instant
@@ -441,12 +441,13 @@ final class PeerProcess {
         let stderrURL = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        let process = ChildProcess(
+            executable: python,
+            arguments: arguments,
+            standardOutput: .file(stdoutURL.path),
+            standardError: .file(stderrURL.path)
+        )
         self.process = process
         self.description = arguments.prefix(2).joined(separator: " ")
         self.directory = directory

@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -83,7 +84,7 @@ enum RPCPeer {
 
 /// A running python, its stdout and stderr going to files (no pipe to fill up and block it).
 final class PeerProcess {
-    let process: Process
+    let process: ChildProcess
     let directory: URL
     let deadline: ContinuousClock.Instant
     private let stdoutURL: URL
@@ -98,12 +99,13 @@ final class PeerProcess {
         self.stderrURL = directory.appendingPathComponent("stderr")
         _ = FileManager.default.createFile(atPath: self.stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: self.stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: self.stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: self.stderrURL)
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        let process = ChildProcess(
+            executable: python,
+            arguments: arguments,
+            standardOutput: .file(self.stdoutURL.path),
+            standardError: .file(self.stderrURL.path)
+        )
         self.process = process
         self.directory = directory
         self.deadline = .now + deadline

@@ -1,3 +1,4 @@
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -68,18 +69,20 @@ enum BileanProcesses {
         environment: [String: String] = ProcessInfo.processInfo.environment,
         timeout: Double
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = environment
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let outURL = directory.appendingPathComponent("out")
         let errURL = directory.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        let process = ChildProcess(
+            executable: path,
+            arguments: arguments,
+            environment: environment,
+            standardOutput: .file(outURL.path),
+            standardError: .file(errURL.path)
+        )
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
@@ -103,12 +106,12 @@ enum BileanProcesses {
 final class ServerProcess: @unchecked Sendable {
     // @unchecked: the process and paths are set once in `start` and only read afterwards; tests use one server
     // from one task.
-    let process: Process
+    let process: ChildProcess
     let directory: URL
     let logURL: URL
     let url: String
 
-    private init(process: Process, directory: URL, logURL: URL, url: String) {
+    private init(process: ChildProcess, directory: URL, logURL: URL, url: String) {
         self.process = process
         self.directory = directory
         self.logURL = logURL
@@ -158,13 +161,13 @@ final class ServerProcess: @unchecked Sendable {
     ) async throws -> ServerProcess {
         let logURL = directory.appendingPathComponent("server-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = BileanProcesses.binaryDirectory.appendingPathComponent("bilean-server")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
+        let process = ChildProcess(
+            executable: BileanProcesses.binaryDirectory.appendingPathComponent("bilean-server").path,
+            arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            standardOutput: .file(logURL.path),
+            standardError: .standardOutput
+        )
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
@@ -200,7 +203,7 @@ final class ServerProcess: @unchecked Sendable {
             kill(self.process.processIdentifier, SIGKILL)
             Issue.record(
                 """
-                bilean-server \(self.process.arguments?.first ?? "") did not stop within 30 s of SIGTERM; the end of \
+                bilean-server \(self.process.arguments.first ?? "") did not stop within 30 s of SIGTERM; the end of \
                 its log:
                 \(self.log.suffix(4000))
                 """

@@ -1,4 +1,5 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -252,7 +253,7 @@ final class OsloListenerProcess {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("scripts/amqp-peer.py").path
 
-    let process = Process()
+    let process: ChildProcess
     let directory: URL
     let stdoutURL: URL
     let stderrURL: URL
@@ -278,14 +279,16 @@ final class OsloListenerProcess {
         self.deadline = Date().addingTimeInterval(Double(timeout) + 30)
         _ = FileManager.default.createFile(atPath: self.stdoutURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: self.stderrURL.path, contents: nil)
-        self.process.executableURL = URL(fileURLWithPath: python)
-        self.process.arguments = [
-            Self.script, "oslo-listen", "--url", url, "--timeout", "\(timeout)", "--exchange", exchange, "--topic",
-            topic, "--count", "\(count)",
-        ]
-        self.process.standardInput = FileHandle.nullDevice
-        self.process.standardOutput = try FileHandle(forWritingTo: self.stdoutURL)
-        self.process.standardError = try FileHandle(forWritingTo: self.stderrURL)
+        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
+        self.process = ChildProcess(
+            executable: python,
+            arguments: [
+                Self.script, "oslo-listen", "--url", url, "--timeout", "\(timeout)", "--exchange", exchange, "--topic",
+                topic, "--count", "\(count)",
+            ],
+            standardOutput: .file(self.stdoutURL.path),
+            standardError: .file(self.stderrURL.path)
+        )
         try self.process.run()
     }
 
