@@ -259,7 +259,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BileanRPCTests",
-            dependencies: ["BileanRPC", "BileanEngine", "BileanMessaging", "BileanCore", "BileanTestSupport"],
+            dependencies: ["BileanRPC", "BileanEngine", "BileanMessaging", "BileanCore", "BileanTestSupport", "AMQP"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,8 @@
 // Bilean benchmarks (not tests): run `scripts/bench` (release build; starts a throw-away PostgreSQL).
 //   bilean-bench [--events N] [--batch N]
+//   bilean-bench --scheduler-users N [--scheduler-due N]                  (scripts/bench-scheduler)
+//   bilean-bench --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
+//                                                                          (scripts/bench-rerating)
 // Each figure is reported with a baseline measured in the same run, and their ratio, because this machine is
 // shared and noisy.
 import BileanCore
@@ -16,6 +19,9 @@ var eventCount = 5000
 var batchSize = 100
 var schedulerUsers: Int?
 var schedulerDue = 20_000
+var reratingUsers: Int?
+var reratingDatabase = "sqlite"
+var reratingBatch = 200
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -23,8 +29,16 @@ while let argument = arguments.popFirst() {
     case "--batch": batchSize = Int(arguments.popFirst() ?? "") ?? batchSize
     case "--scheduler-users": schedulerUsers = Int(arguments.popFirst() ?? "")
     case "--scheduler-due": schedulerDue = Int(arguments.popFirst() ?? "") ?? schedulerDue
+    case "--rerating-users": reratingUsers = Int(arguments.popFirst() ?? "")
+    case "--rerating-database": reratingDatabase = arguments.popFirst() ?? ""
+    case "--rerating-batch": reratingBatch = Int(arguments.popFirst() ?? "") ?? reratingBatch
     default:
-        print("usage: bilean-bench [--events N] [--batch N] | --scheduler-users N [--scheduler-due N]")
+        print(
+            """
+            usage: bilean-bench [--events N] [--batch N] | --scheduler-users N [--scheduler-due N]
+                   | --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
+            """
+        )
         exit(2)
     }
 }
@@ -191,6 +205,49 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
             batchedRate / singleRate
         )
     )
+}
+
+if let users = reratingUsers {
+    do {
+        let (log, batch) = (logger, max(1, reratingBatch))
+        switch reratingDatabase {
+        case "sqlite":
+            try await ReratingBenchmark.withSQLiteStore(logger: log) { store in
+                try await ReratingBenchmark.run(
+                    name: "SQLite (WAL, synchronous=FULL)",
+                    users: users,
+                    batchUsers: batch,
+                    store: store,
+                    logger: log
+                )
+            }
+        case "postgres":
+            let environment = ProcessInfo.processInfo.environment
+            guard
+                let url = [environment["BILEAN_BENCH_POSTGRES_URL"], environment["BILEAN_TEST_POSTGRES_URL"]]
+                    .compactMap(\.self).first(where: { !$0.isEmpty })
+            else {
+                print("--rerating-database postgres needs BILEAN_BENCH_POSTGRES_URL or BILEAN_TEST_POSTGRES_URL")
+                exit(2)
+            }
+            try await ReratingBenchmark.withPostgresStore(url: url, logger: log) { store in
+                try await ReratingBenchmark.run(
+                    name: "PostgreSQL",
+                    users: users,
+                    batchUsers: batch,
+                    store: store,
+                    logger: log
+                )
+            }
+        default:
+            print("--rerating-database is sqlite or postgres, not \(reratingDatabase)")
+            exit(2)
+        }
+    } catch {
+        print("benchmark failed: \(String(reflecting: error))")
+        exit(1)
+    }
+    exit(0)
 }
 
 if let users = schedulerUsers {

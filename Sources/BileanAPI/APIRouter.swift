@@ -72,6 +72,8 @@ package enum APIRouter {
         RejectedNotificationsController(engine: engine).addRoutes(to: routes)
         ConsumptionsController(engine: engine).addRoutes(to: routes)
         RechargesController(engine: engine).addRoutes(to: routes)
+        ReratingController(engine: engine).addRoutes(to: routes)
+        ReconciliationController(engine: engine).addRoutes(to: routes)
         OpenAPIController().addRoutes(to: routes)
         DashboardController().addRoutes(to: routes)
         return (router, routes)

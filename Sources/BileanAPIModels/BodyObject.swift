@@ -160,6 +160,19 @@ package struct BodyObject: Sendable {
         }
     }
 
+    /// A required instant, an ISO 8601 string read as the `start_time` and `end_time` query parameters are
+    /// (``BillingTime/init(parsing:field:)``).
+    package func time(_ key: String) throws(BileanError) -> BillingTime {
+        switch self.members[key] {
+        case .none, .null:
+            throw BileanError.invalid(self.field(key), "'\(self.field(key))' is required (an ISO 8601 instant)")
+        case .string(let text):
+            return try BillingTime(parsing: text, field: self.field(key))
+        case .bool, .number, .array, .object:
+            throw self.wrongType(key, "an ISO 8601 instant")
+        }
+    }
+
     private func wrongType(_ key: String, _ expected: String) -> BileanError {
         let found = self.members[key]?.typeName ?? "nothing"
         return BileanError.invalid(self.field(key), "'\(self.field(key))' must be \(expected), not \(found)")

@@ -125,6 +125,7 @@ extension Engine {
             )
         }
         var quote: Quote
+        var draftEnd: ReratingEdge?
         switch event.action {
         case .create, .update:
             if user.status == .freeze, event.time >= (user.frozenAt ?? event.time) {
@@ -146,6 +147,33 @@ extension Engine {
                     rules: &rules,
                     in: transaction
                 )
+                // An event within the window of an applied re-rating is priced at its draft, as the re-rated
+                // history around it is (in order or not).
+                if let until = try await rules.reratedUntil(in: transaction), event.time < until {
+                    let drafts = try await self.appliedDrafts(
+                        for: resource,
+                        user: user,
+                        after: event.time,
+                        rules: &rules,
+                        in: transaction
+                    )
+                    var record = TimelineRecord(
+                        entry: TimelineEntry(time: event.time, action: event.action, rate: quote.rate, messageID: ""),
+                        resourceID: resource.id,
+                        properties: event.properties,
+                        policyID: quote.policyID
+                    )
+                    if let applied = Self.draftCovering(record, drafts: drafts) {
+                        // Where the window ends, the price the rules (or a later window) give takes over again.
+                        record.entry.time = applied.window.upperBound
+                        draftEnd = ReratingEdge(
+                            id: applied.id,
+                            time: applied.window.upperBound,
+                            rate: Self.draftRate(of: record, frozen: false, drafts: drafts) ?? quote.rate
+                        )
+                        quote.rate = applied.draft.pricer.price(of: event.properties).rate
+                    }
+                }
             }
         case .delete:
             quote = Quote(
@@ -168,15 +196,39 @@ extension Engine {
         )
 
         let before = resource.billing
-        let step: BillingStep
+        var step: BillingStep
         var latestProperties: [String: JSONValue]?
         if before.acceptsInOrder(event.action, at: event.time) {
             step = before.applyingInOrder(event.action, at: event.time, newRate: quote.rate)
+            if let draftEnd, step.billing.isActive, let billedUntil = step.billing.billedUntil,
+                billedUntil < draftEnd.time
+            {
+                // Priced at an applied re-rating's draft: a re-price at the window's end restores the price, in
+                // the history (so that a later event replays it) and in the billing (the end is in the past).
+                pending.append(
+                    TimelineRecord(
+                        entry: TimelineEntry(
+                            time: draftEnd.time,
+                            action: .update,
+                            rate: draftEnd.rate,
+                            messageID: "rerating-\(draftEnd.id)-end"
+                        ),
+                        resourceID: resource.id,
+                        properties: event.properties,
+                        policyID: quote.policyID,
+                        isReprice: true,
+                        previousPolicyID: quote.policyID
+                    )
+                )
+                let closing = step.billing.applyingInOrder(.update, at: draftEnd.time, newRate: draftEnd.rate)
+                step = BillingStep(billing: closing.billing, charges: step.charges + closing.charges)
+            }
             if event.action != .delete && previousPolicy == nil { latestProperties = event.properties }
         } else {
             let (canonical, previous) = try await self.repriceHistory(
                 of: resource,
                 newMessageID: event.messageID,
+                user: user,
                 quote: &quote,
                 pending: &pending,
                 rules: &rules,
@@ -197,7 +249,7 @@ extension Engine {
         user.lastBill = max(user.lastBill ?? event.time, event.time)
         user.updatedAt = now
         for charge in step.charges {
-            self.record(charge, resource: resource, user: &user, pending: &pending)
+            self.record(charge, resource: resource, user: &user, pending: &pending, estimated: event.isEstimated)
         }
         if user.status == .freeze, let frozenAt = user.frozenAt, resource.billing.isActive,
             !resource.billing.rate.isZero
@@ -258,6 +310,15 @@ extension Engine {
     struct RuleLookup {
         var rules: [String: Rule?] = [:]
         var defaultPolicy: String??
+        var latestRerating: BillingTime??
+
+        /// The latest end of an applied re-rating's window (read once per operation).
+        mutating func reratedUntil(in transaction: any StoreTransaction) async throws -> BillingTime? {
+            if let cached = self.latestRerating { return cached }
+            let found = try await transaction.reratedUntil()
+            self.latestRerating = .some(found)
+            return found
+        }
 
         /// The policy that prices the user's resources now: its own, or the default one.
         mutating func effectivePolicy(of user: User, in transaction: any StoreTransaction) async throws -> String? {
@@ -331,15 +392,18 @@ extension Engine {
     func repriceHistory(
         of resource: Resource,
         newMessageID: String,
+        user: User,
         quote: inout Quote,
         pending: inout PendingWrites,
         rules: inout RuleLookup,
         in transaction: any StoreTransaction
     ) async throws -> (canonical: [TimelineRecord], previous: [TimelineEntry]) {
-        var canonical = try await pending.timeline(of: resource.id, in: transaction)
-            .sorted { ResourceTimeline.precedes($0.entry, $1.entry) }
+        let history = try await pending.timeline(of: resource.id, in: transaction)
+        // A reconciliation's repair stands in for a notification that never came; the real one supersedes it.
+        var canonical = Self.superseding(history).sorted { ResourceTimeline.precedes($0.entry, $1.entry) }
         // The history as billed so far: without the new event, at the rates it was billed at.
-        let previous = canonical.filter { $0.entry.messageID != newMessageID }.map(\.entry)
+        let previous = Self.superseding(history.filter { $0.entry.messageID != newMessageID })
+            .sorted { ResourceTimeline.precedes($0.entry, $1.entry) }.map(\.entry)
         guard let index = canonical.firstIndex(where: { $0.entry.messageID == newMessageID }) else {
             return (canonical, previous)
         }
@@ -366,18 +430,51 @@ extension Engine {
                 pending.updateRate(resourceID: resource.id, messageID: newMessageID, rate: quote.rate)
             }
         }
+        // Re-ratings applied over the new event's time re-price it, and the re-prices after it, at their drafts.
+        let drafts = try await self.appliedDrafts(
+            for: resource,
+            user: user,
+            after: record.entry.time,
+            rules: &rules,
+            in: transaction
+        )
+        let frozen =
+            drafts.isEmpty
+            ? []
+            : ReratingPlan.frozen(canonical.map(\.entry), frozenSince: user.status == .freeze ? user.frozenAt : nil)
+        if record.entry.action != .delete && !record.isReprice,
+            let rate = Self.draftRate(
+                of: canonical[index],
+                frozen: frozen.indices.contains(index) && frozen[index],
+                drafts: drafts
+            ),
+            rate != canonical[index].entry.rate
+        {
+            quote.rate = rate
+            canonical[index].entry.rate = rate
+            pending.updateRate(resourceID: resource.id, messageID: newMessageID, rate: rate)
+        }
         for later in (index + 1)..<canonical.count where canonical[later].isReprice {
             guard
                 let properties = canonical[..<later].last(where: { !$0.isReprice && $0.entry.action != .delete })?
                     .properties
             else { continue }
-            let repriced = try await self.price(
+            var repriced = try await self.price(
                 resourceType: resource.resourceType,
                 properties: properties,
                 policyID: canonical[later].policyID,
                 rules: &rules,
                 in: transaction
             )
+            var draftRecord = canonical[later]
+            draftRecord.properties = properties
+            if let rate = Self.draftRate(
+                of: draftRecord,
+                frozen: frozen.indices.contains(later) && frozen[later],
+                drafts: drafts
+            ) {
+                repriced.rate = rate
+            }
             if repriced.rate != canonical[later].entry.rate {
                 canonical[later].entry.rate = repriced.rate
                 pending.updateRate(

@@ -357,7 +357,15 @@ extension Engine {
     }
 
     /// Records a charge as a consumption and moves the user's balance by exactly its cost.
-    func record(_ charge: Charge, resource: Resource, user: inout User, pending: inout PendingWrites) {
+    func record(
+        _ charge: Charge,
+        resource: Resource,
+        user: inout User,
+        pending: inout PendingWrites,
+        reason: String? = nil,
+        reratingID: String? = nil,
+        estimated: Bool = false
+    ) {
         pending.consumptions.append(
             Consumption(
                 id: self.newID(),
@@ -369,7 +377,10 @@ extension Engine {
                 rate: charge.rate,
                 cost: charge.cost,
                 cause: charge.cause,
-                createdAt: self.now()
+                createdAt: self.now(),
+                reason: reason,
+                reratingID: reratingID,
+                estimated: estimated
             )
         )
         user.balance -= charge.cost

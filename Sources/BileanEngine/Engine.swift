@@ -51,6 +51,11 @@ package struct Engine: BillingEngine {
         /// again, so that a large backlog goes a bounded statement at a time (a few milliseconds: the next batch
         /// waits for it).
         package var pruneLimit = 2000
+        /// `[reconciliation] min_age`, seconds: a reconciliation leaves alone what changed in the cloud more recently
+        /// than this (or than the listeners' lag, if longer): its notification may be in flight (10 minutes).
+        package var reconciliationMinAgeSeconds: Int64 = 600
+        /// How many users one transaction of a re-rating's apply covers (and one read of a preview).
+        package var reratingBatchUsers = 500
 
         /// The defaults.
         package init() {}

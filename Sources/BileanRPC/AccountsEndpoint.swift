@@ -8,7 +8,9 @@ package import BileanMessaging
 /// (``RPCResultStore``, for `[DEFAULT] rpc_idempotency_retention`), and the same key answers that result again.
 /// The result is stored just after the call's own transaction commits; in the moment between, the calls stay safe
 /// as they are: `recharge`, `create_rule` and `create_policy` use the caller's `key` as the new object's id, `apply`
-/// is keyed by message ids, and the others set a state (only a repeated deletion could then answer "not found").
+/// is keyed by message ids, `apply_rerating` by its preview id (the engine answers the first apply again), and the
+/// others set a state (only a repeated deletion could then answer "not found"). `preview_rerating` bills nothing
+/// and keeps no result: a repeated one only keeps one more preview, which nobody applies.
 package struct AccountsEndpoint: RPCEndpoint {
     let service: any AccountsService
     let results: (any RPCResultStore)?
@@ -46,7 +48,7 @@ package struct AccountsEndpoint: RPCEndpoint {
     package static let stateChangingMethods: Set<String> = [
         "create_user", "delete_user", "recharge", "set_credit", "attach_policy", "settle", "create_rule",
         "update_rule", "delete_rule", "create_policy", "update_policy", "delete_policy", "add_rules", "remove_rules",
-        "apply",
+        "apply", "apply_rerating",
     ]
 
     package func handle(method: String, args: [String: JSONValue], context: RPCContext) async throws -> JSONValue {
@@ -193,6 +195,16 @@ package struct AccountsEndpoint: RPCEndpoint {
                 return try await service.statistics(try query(), summary: try object.bool("summary")).rpcValue
             case "daily_statistics":
                 return try await service.dailyStatistics(try query(), summary: try object.bool("summary")).rpcValue
+            case "preview_rerating":
+                return try await service.previewRerating(try ReratingRequest(rpcValue: args["request"] ?? .null))
+                    .rpcValue
+            case "apply_rerating":
+                return try await service.applyRerating(
+                    previewID: try object.string("preview_id"),
+                    reason: try object.string("reason")
+                ).rpcValue
+            case "list_reconciliations":
+                return try await service.listReconciliations(limit: try object.int("limit")).rpcValue
             default:
                 throw RPCRemoteError(kind: .noSuchMethod, message: "accounts has no method \(method)", field: nil)
             }

@@ -200,6 +200,8 @@ extension Consumption: RPCValue {
             "resource_type": .string(self.resourceType), "start_time": .time(self.startTime),
             "end_time": .time(self.endTime), "rate": .rate(self.rate), "cost": .money(self.cost),
             "cause": .string(self.cause.rawValue), "created_at": .time(self.createdAt),
+            "reason": .optionalString(self.reason), "rerating_id": .optionalString(self.reratingID),
+            "estimated": .bool(self.estimated),
         ])
     }
 
@@ -215,7 +217,11 @@ extension Consumption: RPCValue {
             rate: try object.rate("rate"),
             cost: try object.money("cost"),
             cause: try object.enumeration("cause", Cause.self),
-            createdAt: try object.time("created_at")
+            createdAt: try object.time("created_at"),
+            // Absent from an engine of an earlier release.
+            reason: try object.optionalString("reason"),
+            reratingID: try object.optionalString("rerating_id"),
+            estimated: try object.optionalBool("estimated")
         )
     }
 }

@@ -5,6 +5,10 @@ package import BileanMessaging
 ///
 /// Every method is safe to run twice (a request of a killed engine is redelivered): a job fired twice has its
 /// effect once, a finished freeze action is recognised by its attempt count, and leases are renewed by their owner.
+/// So the namespace keeps no results by idempotency key (``AccountsEndpoint/stateChangingMethods``):
+/// `record_reconciliation` is keyed by its run id (a run recorded before answers as stored, its repairs made once),
+/// `mark_seen` sets an instant, and a `claim_reconciliation` delivered again answers `false` (the pass is no longer
+/// due), so that a pass whose claim's answer was lost is skipped, never run twice.
 package struct JobsEndpoint: RPCEndpoint {
     let service: any JobsService
 
@@ -51,6 +55,30 @@ package struct JobsEndpoint: RPCEndpoint {
                 return try await self.service.claimCloudActions(limit: try object.int("limit")).rpcValue
             case "operational_counts":
                 return try await self.service.operationalCounts().rpcValue
+            case "reconciliation_resources":
+                return try await self.service.reconciliationResources(
+                    type: try object.string("type"),
+                    after: try object.optionalString("after"),
+                    limit: try object.int("limit")
+                ).rpcValue
+            case "mark_seen":
+                try await self.service.markSeen(
+                    resourceIDs: try object.strings("resource_ids"),
+                    at: try object.time("at")
+                )
+                return .null
+            case "claim_reconciliation":
+                return .bool(
+                    try await self.service.claimReconciliation(
+                        owner: try object.string("owner"),
+                        every: try object.int64("every"),
+                        leaseSeconds: try object.int64("lease_seconds")
+                    )
+                )
+            case "record_reconciliation":
+                return try await self.service.recordReconciliation(
+                    try ReconciliationRun(rpcValue: args["run"] ?? .null)
+                ).rpcValue
             case "finish_cloud_action":
                 try await self.service.finishCloudAction(
                     try CloudAction(rpcValue: args["action"] ?? .null),
@@ -130,6 +158,39 @@ package struct RPCJobsService: JobsService {
         _ = try await self.caller.call(
             "finish_cloud_action",
             ["action": action.rpcValue, "outcome": outcome.rpcValue]
+        )
+    }
+
+    package func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource] {
+        let result = try await self.caller.call(
+            "reconciliation_resources",
+            ["type": .string(type), "after": .optionalString(after), "limit": .integer(limit)]
+        )
+        return try self.caller.readArray(result, of: BilledResource.self)
+    }
+
+    package func markSeen(resourceIDs: [String], at time: BillingTime) async throws {
+        _ = try await self.caller.call(
+            "mark_seen",
+            ["resource_ids": .array(resourceIDs.map(JSONValue.string)), "at": .time(time)]
+        )
+    }
+
+    package func claimReconciliation(owner: String, every: Int64, leaseSeconds: Int64) async throws -> Bool {
+        let result = try await self.caller.call(
+            "claim_reconciliation",
+            ["owner": .string(owner), "every": .integer(every), "lease_seconds": .integer(leaseSeconds)]
+        )
+        guard case .bool(let claimed) = result else {
+            throw BileanError(.internalError, "Unreadable answer from the billing engine")
+        }
+        return claimed
+    }
+
+    package func recordReconciliation(_ run: ReconciliationRun) async throws -> ReconciliationRun {
+        try self.caller.read(
+            try await self.caller.call("record_reconciliation", ["run": run.rpcValue]),
+            as: ReconciliationRun.self
         )
     }
 }

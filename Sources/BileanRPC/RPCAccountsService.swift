@@ -3,7 +3,8 @@ package import BileanMessaging
 import Foundation
 
 /// The API's engine over RPC: ``AccountsService`` calls to the `accounts` namespace. `recharge`, `create_rule`
-/// and `create_policy` carry a new idempotency key each (a redelivered request is made once).
+/// and `create_policy` carry a new idempotency key each (a redelivered request is made once); so does every other
+/// state-changing call (``AccountsEndpoint/stateChangingMethods``), through ``EngineRPCCaller``.
 package struct RPCAccountsService: AccountsService {
     let caller: EngineRPCCaller
 
@@ -223,5 +224,21 @@ package struct RPCAccountsService: AccountsService {
             ["query": query.rpcValue, "summary": .bool(summary)],
             of: ConsumptionStatistics.self
         )
+    }
+
+    package func previewRerating(_ request: ReratingRequest) async throws -> ReratingPreview {
+        try await self.one("preview_rerating", ["request": request.rpcValue], as: ReratingPreview.self)
+    }
+
+    package func applyRerating(previewID: String, reason: String) async throws -> Rerating {
+        try await self.one(
+            "apply_rerating",
+            ["preview_id": .string(previewID), "reason": .string(reason)],
+            as: Rerating.self
+        )
+    }
+
+    package func listReconciliations(limit: Int) async throws -> [ReconciliationRun] {
+        try await self.many("list_reconciliations", ["limit": .integer(limit)], of: ReconciliationRun.self)
     }
 }

@@ -18,6 +18,8 @@ package struct SchedulerMetrics: Sendable {
     let freezeActionsPending: CoreMetrics.Meter
     let outboxDepth: CoreMetrics.Meter
     let users: MetricFamily<CoreMetrics.Meter>
+    /// Where the metrics go (for the scheduler's other services: the reconciliation).
+    package let factory: any MetricsFactory
 
     /// The metrics.
     /// - Parameter factory: Where they go (nowhere by default).
@@ -29,6 +31,7 @@ package struct SchedulerMetrics: Sendable {
         self.freezeActionsPending = CoreMetrics.Meter(label: "bilean_freeze_actions_pending", factory: factory)
         self.outboxDepth = CoreMetrics.Meter(label: "bilean_notify_outbox_depth", factory: factory)
         self.users = .meter("bilean_users", labels: ["status"], factory)
+        self.factory = factory
     }
 
     /// Sets the gauges of ``OperationalCounts``.

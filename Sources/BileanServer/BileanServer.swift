@@ -457,6 +457,9 @@ package enum BileanServer {
         /// The service credentials for freeze actions and thaw restarts; `nil` when no resource type has a freeze
         /// action and `[freeze] restart_on_thaw` is off.
         package var cloud: OpenStackCredentials?
+        /// `[reconciliation]`: the interval, whether to repair, and the service credentials the listings use; `nil`
+        /// when off.
+        package var reconciliation: (interval: Int, repair: Bool, credentials: OpenStackCredentials)?
 
         /// The scheduler's services: the job loop, the notice dispatcher, the freeze action runner and the gauges.
         func services(
@@ -486,6 +489,25 @@ package enum BileanServer {
                 NoticeDispatcher(engine: engine, sender: sender, configuration: self.configuration, logger: logger),
                 OperationalGauges(engine: engine, metrics: metrics, logger: logger),
             ]
+            if let reconciliation {
+                services.append(
+                    ReconciliationService(
+                        reconciler: Reconciler(
+                            inventory: OpenStackInventory(credentials: reconciliation.credentials, logger: logger),
+                            engine: engine,
+                            repair: reconciliation.repair,
+                            logger: logger,
+                            factory: metrics.factory,
+                            now: { BillingTime(date: Date()) },
+                            newID: { UUID().uuidString.lowercased() }
+                        ),
+                        engine: engine,
+                        owner: self.configuration.owner,
+                        interval: reconciliation.interval,
+                        logger: logger
+                    )
+                )
+            }
             if let cloud {
                 services.append(
                     FreezeActionRunner(
@@ -540,6 +562,17 @@ package enum BileanServer {
             } else {
                 logger.notice("no [DEFAULT] transport_url: billing.notify notifications are logged, not published")
             }
+        }
+        if configuration.reconciliationInterval > 0 {
+            setup.reconciliation = (
+                configuration.reconciliationInterval,
+                configuration.reconciliationRepair,
+                try Self.serviceCredentials(
+                    configuration,
+                    interface: configuration.reconciliationInterface,
+                    neededBy: "[reconciliation] interval"
+                )
+            )
         }
         if let neededBy = Self.cloudCallers(configuration) {
             setup.cloud = try Self.serviceCredentials(
@@ -630,6 +663,7 @@ package enum BileanServer {
         engine.restartOnThaw = configuration.freezeRestartOnThaw
         engine.freezeGraceSeconds = Int64(configuration.freezeGracePeriod)
         engine.freezeHold = configuration.freezeHold
+        engine.reconciliationMinAgeSeconds = Int64(configuration.reconciliationMinAge)
         engine.freezeHold.expectsListeners = configuration.transportURL != nil
         engine.cloudActionMaxAttempts = configuration.freezeMaxAttempts
         engine.cloudActionRetrySeconds = Int64(configuration.freezeRetryInterval)

@@ -1,4 +1,4 @@
-import BileanCore
+package import BileanCore
 package import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,8 +6,8 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A small Keystone, Nova, Cinder, Glance and Neutron on a local port, for the tests of the freeze actions (the
-/// real services cannot run here).
+/// A small Keystone, Nova, Cinder, Glance and Neutron on a local port, for the tests of the freeze actions and of
+/// the inventory listings (the real services cannot run here).
 ///
 /// - Keystone: `POST /identity/v3/auth/tokens` with v3 password auth, checking the user name, password and project
 ///   name; answers 201 with `X-Subject-Token` and a token whose catalog lists `compute` (`/compute/v2.1`),
@@ -15,7 +15,8 @@ import Synchronization
 ///   unversioned as DevStack registers them, with the `public`, `internal` and `admin` interfaces in `RegionOne`.
 /// - Nova: `POST /compute/v2.1/servers/{id}/action` with `os-stop` (202, or 409 when already `SHUTOFF`) or
 ///   `os-start` (202, or 409 when already `ACTIVE`), `GET /compute/v2.1/servers/{id}` (its `status`; a server
-///   set to another state, e.g. `RESIZE`, answers 409 to both actions) and `DELETE /compute/v2.1/servers/{id}` (204).
+///   set to another state, e.g. `RESIZE`, answers 409 to both actions) and `DELETE /compute/v2.1/servers/{id}` (204; the server
+///   moves to the `deleted=true` listing).
 /// - Cinder: `DELETE /volume/v3/{project}/volumes/{id}` and `DELETE /volume/v3/{project}/snapshots/{id}` (202).
 /// - Glance: `DELETE /image/v2/images/{id}` (204, or 403 for a protected image, with WebOb's JSON error
 ///   `{"message", "code", "title"}`).
@@ -23,6 +24,16 @@ import Synchronization
 ///   `PUT /networking/v2.0/routers/{id}/remove_router_interface` `{"port_id"}` (200), `DELETE
 ///   /networking/v2.0/routers/{id}` (204, or 409 `RouterInUse` while a subnet is attached) and `DELETE
 ///   /networking/v2.0/floatingips/{id}` (204); errors as `{"NeutronError": {"type", "message", "detail"}}`.
+/// - Listings, paged as the real APIs page (`limit`, capped at ``maximumPageSize``; `marker`, the last id of the
+///   previous page; a full page has a next link, in each service's shape) from the resources the test adds:
+///   Nova `GET /compute/v2.1/servers/detail` (`all_tenants`, `deleted=true`; the flavor as an object with
+///   `original_name` from compute microversion 2.47; `servers_links`), Cinder `GET /volume/v3/{project}/volumes/detail`
+///   and `…/snapshots/detail` (`all_tenants`; `volumes_links`, `snapshots_links`), Neutron `GET
+///   /networking/v2.0/floatingips` and `…/routers` (`floatingips_links`, `routers_links`, with `previous` links) and
+///   Glance `GET /image/v2/images` (`visibility=all` for community images, `os_hidden=true` for hidden ones; the
+///   top-level `next`). Nova, Cinder and Glance list newest first, Neutron by id; an unknown marker is a 400.
+///   Times are printed as each service prints them: `2026-12-01T10:00:00Z` (Nova's `created`, Neutron, Glance) or
+///   `2026-12-01T10:00:00.123456` (Nova's `OS-SRV-USG` times, Cinder).
 ///
 /// Unknown resources answer 404 with the service's error JSON (`{"itemNotFound": {"message", "code"}}` for Nova and
 /// Cinder). Every call but Keystone's needs an unexpired token issued by this fake (401 otherwise). Ids in paths are
@@ -173,32 +184,148 @@ package final class FakeOpenStack: Sendable {
         set { self.backend.state.withLock { $0.tokenLifetime = newValue } }
     }
 
+    /// The project that owns what is added without one.
+    package static let defaultProject = "project-1"
+    /// When what is added without times was created: 2026-12-01T10:00:00Z.
+    package static let defaultTime = BillingTime(seconds: 1_796_119_200)
+
+    /// The most items a listing page holds whatever `limit` asks, and the page size without `limit` (Nova's, Cinder's
+    /// and Glance's `max_limit`; 1000 by default). A full page has a next link.
+    package var maximumPageSize: Int {
+        get { self.backend.state.withLock { $0.maximumPageSize } }
+        set { self.backend.state.withLock { $0.maximumPageSize = max(1, newValue) } }
+    }
+
+    /// Whether the listings ignore `marker`, as a broken proxy dropping it would: every request gets the first page
+    /// again, with the same next link, so following the links loops.
+    package var ignoreMarkers: Bool {
+        get { self.backend.state.withLock { $0.ignoreMarkers } }
+        set { self.backend.state.withLock { $0.ignoreMarkers = newValue } }
+    }
+
     /// Adds a Nova server.
     /// - Parameters:
     ///   - id: Its id.
     ///   - state: `ACTIVE` or `SHUTOFF`.
-    package func addServer(_ id: String, state: String = "ACTIVE") {
-        self.backend.state.withLock { $0.servers[id] = state }
+    ///   - project: Its project (`tenant_id`).
+    ///   - flavor: Its flavor's name (`flavor.original_name` from compute microversion 2.47).
+    ///   - created: When it was requested (`created`).
+    ///   - launchedAt: When it first ran (`OS-SRV-USG:launched_at`); `nil` for a server that never ran.
+    ///   - updated: When it last changed (`updated`); `created` when `nil`.
+    package func addServer(
+        _ id: String,
+        state: String = "ACTIVE",
+        project: String = FakeOpenStack.defaultProject,
+        flavor: String = "m1.small",
+        created: BillingTime = FakeOpenStack.defaultTime,
+        launchedAt: BillingTime? = nil,
+        updated: BillingTime? = nil
+    ) {
+        let server = FakeOpenStackState.Server(
+            state: state,
+            project: project,
+            flavor: flavor,
+            created: created,
+            launchedAt: launchedAt,
+            updated: updated ?? created
+        )
+        self.backend.state.withLock { $0.servers[id] = server }
+    }
+
+    /// Deletes a server as Nova does (`DELETE /servers/{id}` too, at the current time): it leaves the live listing
+    /// and shows in the `deleted=true` one, `DELETED`, with its `OS-SRV-USG:terminated_at`.
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - terminatedAt: When it ended (`null` when `nil`); its `updated` too, when given.
+    /// - Returns: `false` when no live server has that id.
+    @discardableResult
+    package func deleteServerRecord(_ id: String, terminatedAt: BillingTime?) -> Bool {
+        self.backend.state.withLock { $0.deleteServerRecord(id, at: terminatedAt) }
     }
 
     /// Adds a Cinder volume.
-    /// - Parameter id: Its id.
-    package func addVolume(_ id: String) {
-        self.backend.state.withLock { _ = $0.volumes.insert(id) }
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - project: Its project (`os-vol-tenant-attr:tenant_id`).
+    ///   - size: Its size in GB.
+    ///   - volumeType: Its type's name (`null` when `nil`).
+    ///   - createdAt: `created_at`.
+    ///   - updatedAt: `updated_at` (`null` when `nil`, as for a volume never updated).
+    package func addVolume(
+        _ id: String,
+        project: String = FakeOpenStack.defaultProject,
+        size: Int = 1,
+        volumeType: String? = "lvmdriver-1",
+        createdAt: BillingTime = FakeOpenStack.defaultTime,
+        updatedAt: BillingTime? = nil
+    ) {
+        let volume = FakeOpenStackState.Volume(
+            project: project,
+            size: size,
+            volumeType: volumeType,
+            createdAt: createdAt,
+            updatedAt: updatedAt
+        )
+        self.backend.state.withLock { $0.volumes[id] = volume }
     }
 
     /// Adds a Cinder snapshot.
-    /// - Parameter id: Its id.
-    package func addSnapshot(_ id: String) {
-        self.backend.state.withLock { _ = $0.snapshots.insert(id) }
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - project: Its project (`os-extended-snapshot-attributes:project_id`).
+    ///   - size: Its size in GB (its volume's).
+    ///   - createdAt: `created_at`.
+    ///   - updatedAt: `updated_at` (`null` when `nil`).
+    package func addSnapshot(
+        _ id: String,
+        project: String = FakeOpenStack.defaultProject,
+        size: Int = 1,
+        createdAt: BillingTime = FakeOpenStack.defaultTime,
+        updatedAt: BillingTime? = nil
+    ) {
+        let snapshot = FakeOpenStackState.Volume(
+            project: project,
+            size: size,
+            volumeType: nil,
+            createdAt: createdAt,
+            updatedAt: updatedAt
+        )
+        self.backend.state.withLock { $0.snapshots[id] = snapshot }
     }
 
     /// Adds a Glance image.
     /// - Parameters:
     ///   - id: Its id.
     ///   - protected: Whether it is protected (Glance refuses to delete it: 403).
-    package func addImage(_ id: String, protected: Bool = false) {
-        self.backend.state.withLock { $0.images[id] = protected }
+    ///   - owner: Its project (`owner`; `null` when `nil`).
+    ///   - size: Its size in bytes (`null` when `nil`).
+    ///   - status: `active`, `queued`, `saving`, `deactivated`, …
+    ///   - visibility: `public`, `private`, `shared` or `community` (listed by default only with `visibility=all`).
+    ///   - hidden: `os_hidden` (listed only with `os_hidden=true`).
+    ///   - createdAt: `created_at`.
+    ///   - updatedAt: `updated_at`; `createdAt` when `nil`.
+    package func addImage(
+        _ id: String,
+        protected: Bool = false,
+        owner: String? = FakeOpenStack.defaultProject,
+        size: Int? = 1_024,
+        status: String = "active",
+        visibility: String = "private",
+        hidden: Bool = false,
+        createdAt: BillingTime = FakeOpenStack.defaultTime,
+        updatedAt: BillingTime? = nil
+    ) {
+        let image = FakeOpenStackState.Image(
+            protected: protected,
+            owner: owner,
+            size: size,
+            status: status,
+            visibility: visibility,
+            hidden: hidden,
+            createdAt: createdAt,
+            updatedAt: updatedAt ?? createdAt
+        )
+        self.backend.state.withLock { $0.images[id] = image }
     }
 
     /// Adds a Neutron router.
@@ -206,23 +333,46 @@ package final class FakeOpenStack: Sendable {
     ///   - id: Its id.
     ///   - interfaces: The ids of the ports that attach its subnets.
     ///   - gateway: Whether it has an external gateway (a port that goes with the router).
-    package func addRouter(_ id: String, interfaces: [String] = [], gateway: Bool = true) {
-        self.backend.state.withLock {
-            $0.routers[id] = FakeOpenStackState.Router(interfaces: Set(interfaces), gateway: gateway)
-        }
+    ///   - project: Its project (`project_id` and `tenant_id`).
+    ///   - createdAt: `created_at`.
+    ///   - updatedAt: `updated_at`; `createdAt` when `nil`.
+    package func addRouter(
+        _ id: String,
+        interfaces: [String] = [],
+        gateway: Bool = true,
+        project: String = FakeOpenStack.defaultProject,
+        createdAt: BillingTime = FakeOpenStack.defaultTime,
+        updatedAt: BillingTime? = nil
+    ) {
+        let router = FakeOpenStackState.Router(
+            interfaces: Set(interfaces),
+            gateway: gateway,
+            owner: FakeOpenStackState.NeutronOwner(project: project, createdAt: createdAt, updatedAt: updatedAt)
+        )
+        self.backend.state.withLock { $0.routers[id] = router }
     }
 
     /// Adds a Neutron floating IP.
-    /// - Parameter id: Its id.
-    package func addFloatingIP(_ id: String) {
-        self.backend.state.withLock { _ = $0.floatingIPs.insert(id) }
+    /// - Parameters:
+    ///   - id: Its id.
+    ///   - project: Its project (`project_id` and `tenant_id`).
+    ///   - createdAt: `created_at`.
+    ///   - updatedAt: `updated_at`; `createdAt` when `nil`.
+    package func addFloatingIP(
+        _ id: String,
+        project: String = FakeOpenStack.defaultProject,
+        createdAt: BillingTime = FakeOpenStack.defaultTime,
+        updatedAt: BillingTime? = nil
+    ) {
+        let owner = FakeOpenStackState.NeutronOwner(project: project, createdAt: createdAt, updatedAt: updatedAt)
+        self.backend.state.withLock { $0.floatingIPs[id] = owner }
     }
 
     /// Whether a snapshot exists.
     /// - Parameter id: Its id.
     /// - Returns: `false` when it was deleted or never existed.
     package func snapshotExists(_ id: String) -> Bool {
-        self.backend.state.withLock { $0.snapshots.contains(id) }
+        self.backend.state.withLock { $0.snapshots[id] != nil }
     }
 
     /// Whether an image exists.
@@ -243,35 +393,43 @@ package final class FakeOpenStack: Sendable {
     /// - Parameter id: Its id.
     /// - Returns: `false` when it was released or never existed.
     package func floatingIPExists(_ id: String) -> Bool {
-        self.backend.state.withLock { $0.floatingIPs.contains(id) }
+        self.backend.state.withLock { $0.floatingIPs[id] != nil }
     }
 
     /// A server's state.
     /// - Parameter id: Its id.
     /// - Returns: `ACTIVE`, `SHUTOFF`, or `nil` when it was deleted or never existed.
     package func serverState(_ id: String) -> String? {
-        self.backend.state.withLock { $0.servers[id] }
+        self.backend.state.withLock { $0.servers[id]?.state }
     }
 
     /// Whether a volume exists.
     /// - Parameter id: Its id.
     /// - Returns: `false` when it was deleted or never existed.
     package func volumeExists(_ id: String) -> Bool {
-        self.backend.state.withLock { $0.volumes.contains(id) }
+        self.backend.state.withLock { $0.volumes[id] != nil }
     }
 
     /// Makes the next `count` requests whose path (as sent, percent-encoded) contains `fragment` answer `status`
-    /// with an OpenStack error JSON, before any other check (the token's included).
+    /// with an OpenStack error JSON, before any other check (the token's included), once `skipped` such requests
+    /// have been answered as usual: `failNext(1, status: 503, onPathContaining: "/servers/detail", after: 1)` fails
+    /// the second page of a listing. A 401 outside Keystone also revokes every token, as Keystone revoking the
+    /// token would.
     /// - Parameters:
     ///   - count: How many requests fail.
     ///   - status: The status, 100–599.
     ///   - fragment: The text the path must contain (`/servers/`, `auth/tokens`).
-    package func failNext(_ count: Int, status: Int, onPathContaining fragment: String) {
+    ///   - skipped: How many matching requests are answered as usual first.
+    package func failNext(_ count: Int, status: Int, onPathContaining fragment: String, after skipped: Int = 0) {
         precondition((100...599).contains(status), "an HTTP status is 100-599")
         guard count > 0 else { return }
-        self.backend.state.withLock {
-            $0.failures.append(FakeOpenStackState.Failure(remaining: count, status: status, fragment: fragment))
-        }
+        let failure = FakeOpenStackState.Failure(
+            remaining: count,
+            status: status,
+            fragment: fragment,
+            skipped: max(0, skipped)
+        )
+        self.backend.state.withLock { $0.failures.append(failure) }
     }
 
     /// Makes a caller's token that `GET /v3/auth/tokens` validates (the service token must be valid).
@@ -327,6 +485,8 @@ private struct FakeOpenStackIdentity: Sendable {
 private final class FakeOpenStackBackend: Sendable {
     static let authTokenHeader = HTTPField.Name("X-Auth-Token")!
     static let subjectTokenHeader = HTTPField.Name("X-Subject-Token")!
+    static let apiVersionHeader = HTTPField.Name("OpenStack-API-Version")!
+    static let novaVersionHeader = HTTPField.Name("X-OpenStack-Nova-API-Version")!
     static let maximumBodyBytes = 1024 * 1024
 
     let identity: FakeOpenStackIdentity
@@ -348,6 +508,7 @@ private final class FakeOpenStackBackend: Sendable {
         let query = request.uri.query ?? ""
         let token = request.headers[Self.authTokenHeader]
         let subject = request.headers[Self.subjectTokenHeader]
+        let microversion = Self.computeMicroversion(request.headers)
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: Self.maximumBodyBytes)
@@ -376,12 +537,33 @@ private final class FakeOpenStackBackend: Sendable {
                 token: token,
                 subjectToken: subject,
                 body: body,
+                microversion: microversion,
                 now: now,
                 identity: identity
             )
         }
         return answer.response
     }
+
+    /// The compute microversion asked for: `OpenStack-API-Version: compute 2.47`, else
+    /// `X-OpenStack-Nova-API-Version: 2.47`; `nil` for none (2.1).
+    static func computeMicroversion(_ headers: HTTPFields) -> (major: Int, minor: Int)? {
+        var text: Substring?
+        if let header = headers[Self.apiVersionHeader] {
+            let words = header.split(separator: " ")
+            if words.count == 2, words[0].lowercased() == "compute" { text = words[1] }
+        }
+        if text == nil, let header = headers[Self.novaVersionHeader] { text = Substring(header) }
+        guard let parts = text?.split(separator: "."), parts.count == 2, let major = Int(parts[0]),
+            let minor = Int(parts[1])
+        else { return nil }
+        return (major, minor)
+    }
+}
+
+/// Why the fake refuses a listing request (400), in the service's words.
+private struct ListingRefusal: Error {
+    var message: String
 }
 
 /// An answer of the fake.
@@ -417,28 +599,82 @@ private struct FakeOpenStackState {
         var remaining: Int
         var status: Int
         var fragment: String
+        /// How many matching requests are still answered as usual first.
+        var skipped = 0
     }
 
-    var port = 0
-    var tokenLifetime: TimeInterval = 3_600
-    /// Token → expiry.
-    var tokens: [String: Date] = [:]
-    /// Server id → `ACTIVE` or `SHUTOFF`.
-    var servers: [String: String] = [:]
-    var volumes: Set<String> = []
-    var snapshots: Set<String> = []
-    /// Image id → whether it is protected.
-    var images: [String: Bool] = [:]
+    /// A Nova server.
+    struct Server {
+        /// `ACTIVE`, `SHUTOFF`, … (`DELETED` once deleted).
+        var state: String
+        var project: String
+        /// The flavor's name.
+        var flavor: String
+        var created: BillingTime
+        var launchedAt: BillingTime?
+        var updated: BillingTime
+        var terminatedAt: BillingTime? = nil
+    }
+
+    /// A Cinder volume or snapshot.
+    struct Volume {
+        var project: String
+        /// GB.
+        var size: Int
+        /// A volume's type (none for a snapshot).
+        var volumeType: String?
+        var createdAt: BillingTime
+        var updatedAt: BillingTime?
+    }
+
+    /// A Glance image.
+    struct Image {
+        /// Whether Glance refuses to delete it.
+        var protected: Bool
+        var owner: String?
+        /// Bytes.
+        var size: Int?
+        var status: String
+        var visibility: String
+        /// `os_hidden`.
+        var hidden: Bool
+        var createdAt: BillingTime
+        var updatedAt: BillingTime
+    }
+
+    /// The owner and times of a Neutron object.
+    struct NeutronOwner {
+        var project: String
+        var createdAt: BillingTime
+        /// `createdAt` when `nil`.
+        var updatedAt: BillingTime?
+    }
+
     /// A Neutron router.
     struct Router {
         /// The ports attaching its subnets.
         var interfaces: Set<String>
         /// Whether it has an external gateway port.
         var gateway: Bool
+        var owner: NeutronOwner
     }
 
+    var port = 0
+    var tokenLifetime: TimeInterval = 3_600
+    /// Token → expiry.
+    var tokens: [String: Date] = [:]
+    var servers: [String: Server] = [:]
+    /// The servers Nova lists with `deleted=true`.
+    var deletedServers: [String: Server] = [:]
+    var volumes: [String: Volume] = [:]
+    var snapshots: [String: Volume] = [:]
+    var images: [String: Image] = [:]
     var routers: [String: Router] = [:]
-    var floatingIPs: Set<String> = []
+    var floatingIPs: [String: NeutronOwner] = [:]
+    /// The most items a listing page holds.
+    var maximumPageSize = 1_000
+    /// Whether the listings ignore `marker`.
+    var ignoreMarkers = false
     var failures: [Failure] = []
     /// A caller's token that validation knows.
     struct UserToken {
@@ -459,6 +695,7 @@ private struct FakeOpenStackState {
         token: String?,
         subjectToken: String? = nil,
         body: ByteBuffer,
+        microversion: (major: Int, minor: Int)? = nil,
         now: Date,
         identity: FakeOpenStackIdentity
     ) -> FakeAnswer {
@@ -471,6 +708,7 @@ private struct FakeOpenStackState {
             hadValidToken: hadValidToken,
             subjectToken: subjectToken,
             body: body,
+            microversion: microversion,
             now: now,
             identity: identity
         )
@@ -493,17 +731,23 @@ private struct FakeOpenStackState {
         hadValidToken: Bool,
         subjectToken: String?,
         body: ByteBuffer,
+        microversion: (major: Int, minor: Int)?,
         now: Date,
         identity: FakeOpenStackIdentity
     ) -> FakeAnswer {
         if let index = self.failures.firstIndex(where: { path.contains($0.fragment) }) {
-            let status = self.failures[index].status
-            self.failures[index].remaining -= 1
-            if self.failures[index].remaining <= 0 { self.failures.remove(at: index) }
-            if path.hasPrefix("/identity/") {
-                return Self.keystoneError(status, title: "Injected", message: "Injected failure (HTTP \(status))")
+            if self.failures[index].skipped > 0 {
+                self.failures[index].skipped -= 1
+            } else {
+                let status = self.failures[index].status
+                self.failures[index].remaining -= 1
+                if self.failures[index].remaining <= 0 { self.failures.remove(at: index) }
+                if path.hasPrefix("/identity/") {
+                    return Self.keystoneError(status, title: "Injected", message: "Injected failure (HTTP \(status))")
+                }
+                if status == 401 { self.tokens.removeAll() }
+                return Self.fault(status, message: "Injected failure (HTTP \(status))")
             }
-            return Self.fault(status, message: "Injected failure (HTTP \(status))")
         }
 
         var segments: [String] = []
@@ -528,6 +772,18 @@ private struct FakeOpenStackState {
                 message: "The request you have made requires authentication."
             )
         }
+        if method == "GET", segments == ["compute", "v2.1", "servers", "detail"] {
+            return self.listServers(query: query, microversion: microversion, identity: identity)
+        }
+        if method == "GET", segments.count == 5, segments[0] == "volume", segments[1] == "v3",
+            segments[2] == identity.projectID, segments[3] == "volumes" || segments[3] == "snapshots",
+            segments[4] == "detail"
+        {
+            return self.listCinder(segments[3], query: query, identity: identity)
+        }
+        if method == "GET", segments == ["image", "v2", "images"] {
+            return self.listImages(query: query)
+        }
         if segments.count == 5, segments[0] == "compute", segments[1] == "v2.1", segments[2] == "servers",
             segments[4] == "action", method == "POST"
         {
@@ -536,12 +792,12 @@ private struct FakeOpenStackState {
         if segments.count == 4, segments[0] == "compute", segments[1] == "v2.1", segments[2] == "servers",
             method == "DELETE"
         {
-            return self.deleteServer(segments[3])
+            return self.deleteServer(segments[3], now: BillingTime(date: now))
         }
         if segments.count == 4, segments[0] == "compute", segments[1] == "v2.1", segments[2] == "servers",
             method == "GET"
         {
-            guard let state = self.servers[segments[3]] else {
+            guard let state = self.servers[segments[3]]?.state else {
                 return Self.fault(404, message: "Instance \(segments[3]) could not be found.")
             }
             return FakeAnswer(status: 200, json: Self.json(["server": ["id": segments[3], "status": state]]))
@@ -688,7 +944,7 @@ private struct FakeOpenStackState {
         else {
             return Self.fault(400, message: "Invalid input for field/attribute action.")
         }
-        guard let state = self.servers[id] else {
+        guard let state = self.servers[id]?.state else {
             return Self.fault(404, message: "Instance \(id) could not be found.")
         }
         let (from, to, verb, vmState) =
@@ -696,28 +952,38 @@ private struct FakeOpenStackState {
         guard state == from else {
             return Self.fault(409, message: "Cannot '\(verb)' instance \(id) while it is in vm_state \(vmState)")
         }
-        self.servers[id] = to
+        self.servers[id]?.state = to
         return FakeAnswer(status: 202)
     }
 
-    private mutating func deleteServer(_ id: String) -> FakeAnswer {
-        guard self.servers.removeValue(forKey: id) != nil else {
+    private mutating func deleteServer(_ id: String, now: BillingTime) -> FakeAnswer {
+        guard self.deleteServerRecord(id, at: now) else {
             return Self.fault(404, message: "Instance \(id) could not be found.")
         }
         return FakeAnswer(status: 204)
     }
 
+    /// Moves a live server to the deleted ones, `DELETED`, terminated (and updated) at `time`.
+    mutating func deleteServerRecord(_ id: String, at time: BillingTime?) -> Bool {
+        guard var server = self.servers.removeValue(forKey: id) else { return false }
+        server.state = "DELETED"
+        server.terminatedAt = time
+        if let time { server.updated = time }
+        self.deletedServers[id] = server
+        return true
+    }
+
     // MARK: Cinder
 
     private mutating func deleteVolume(_ id: String, project: String, identity: FakeOpenStackIdentity) -> FakeAnswer {
-        guard project == identity.projectID, self.volumes.remove(id) != nil else {
+        guard project == identity.projectID, self.volumes.removeValue(forKey: id) != nil else {
             return Self.fault(404, message: "Volume \(id) could not be found.")
         }
         return FakeAnswer(status: 202)
     }
 
     private mutating func deleteSnapshot(_ id: String, project: String, identity: FakeOpenStackIdentity) -> FakeAnswer {
-        guard project == identity.projectID, self.snapshots.remove(id) != nil else {
+        guard project == identity.projectID, self.snapshots.removeValue(forKey: id) != nil else {
             return Self.fault(404, message: "Snapshot \(id) could not be found.")
         }
         return FakeAnswer(status: 202)
@@ -726,7 +992,7 @@ private struct FakeOpenStackState {
     // MARK: Glance
 
     private mutating func deleteImage(_ id: String) -> FakeAnswer {
-        guard let protected = self.images[id] else {
+        guard let protected = self.images[id]?.protected else {
             return Self.webobError(404, title: "Not Found", message: "No image found with ID \(id)")
         }
         if protected {
@@ -743,6 +1009,10 @@ private struct FakeOpenStackState {
         switch (method, rest.count, rest.first) {
         case ("GET", 1, "ports"):
             return self.listPorts(query: query)
+        case ("GET", 1, "floatingips"):
+            return self.listNeutron("floatingips", self.floatingIPs, query: query)
+        case ("GET", 1, "routers"):
+            return self.listNeutron("routers", self.routers.mapValues(\.owner), query: query)
         case ("PUT", 3, "routers") where rest[2] == "remove_router_interface":
             return self.removeRouterInterface(rest[1], body: body)
         case ("DELETE", 2, "routers"):
@@ -761,7 +1031,7 @@ private struct FakeOpenStackState {
             return FakeAnswer(status: 204)
         case ("DELETE", 2, "floatingips"):
             let id = rest[1]
-            guard self.floatingIPs.remove(id) != nil else {
+            guard self.floatingIPs.removeValue(forKey: id) != nil else {
                 return Self.neutronError(
                     404,
                     type: "FloatingIPNotFound",
@@ -776,11 +1046,7 @@ private struct FakeOpenStackState {
 
     /// `GET /v2.0/ports?device_id=…`: a router's ports (interfaces, then its gateway); every port without the filter.
     private func listPorts(query: String) -> FakeAnswer {
-        var deviceIDs: Set<String> = []
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? "" }
-            if parts.count == 2, parts[0] == "device_id" { deviceIDs.insert(parts[1]) }
-        }
+        let deviceIDs = Set(Self.queryPairs(query).filter { $0.name == "device_id" }.map(\.value))
         var ports: [Any] = []
         for (id, router) in self.routers.sorted(by: { $0.key < $1.key })
         where deviceIDs.isEmpty || deviceIDs.contains(id) {
@@ -813,6 +1079,285 @@ private struct FakeOpenStackState {
             )
         }
         return FakeAnswer(status: 200, json: Self.json(["id": id, "port_id": port]))
+    }
+
+    // MARK: Listings
+
+    /// An object a listing shows: its id, its creation time (the order of Nova, Cinder and Glance) and its JSON.
+    struct Listed {
+        var id: String
+        var created: BillingTime
+        var json: [String: Any]
+    }
+
+    /// One page of a listing.
+    struct ListingPage {
+        /// The objects' JSON, in order.
+        var items: [Any]
+        /// The next page's query, percent-encoded; `nil` on the last page.
+        var nextQuery: String?
+        /// The id of the first object, for Neutron's `previous` link.
+        var firstID: String?
+    }
+
+    /// A page of a listing, as the services page it, or the reason for a 400.
+    ///
+    /// The objects are sorted newest first (Nova, Cinder, Glance: `created_at` then id, descending) or by id
+    /// (Neutron). The page holds the objects after `marker` (from the first without one, or with ``ignoreMarkers``),
+    /// at most `limit` (``maximumPageSize`` without it, and at most that). A full page has a next query: the
+    /// request's, with `marker` set to its last id.
+    func page(
+        _ objects: [Listed],
+        query: [(name: String, value: String)],
+        newestFirst: Bool = true
+    ) -> Result<ListingPage, ListingRefusal> {
+        let sorted = objects.sorted { newestFirst ? ($0.created, $0.id) > ($1.created, $1.id) : $0.id < $1.id }
+        var size = self.maximumPageSize
+        if let text = query.last(where: { $0.name == "limit" })?.value {
+            guard let limit = Int(text), limit >= 0 else {
+                return .failure(ListingRefusal(message: "limit must be an integer 0 or greater"))
+            }
+            size = min(limit, size)
+        }
+        var start = 0
+        if !self.ignoreMarkers, let marker = query.last(where: { $0.name == "marker" })?.value {
+            guard let index = sorted.firstIndex(where: { $0.id == marker }) else {
+                return .failure(ListingRefusal(message: "marker [\(marker)] not found"))
+            }
+            start = index + 1
+        }
+        let items = sorted[start..<min(sorted.count, start + size)]
+        var nextQuery: String?
+        if size > 0, items.count == size, let last = items.last {
+            nextQuery = Self.encodedQuery(query.filter { $0.name != "marker" } + [(name: "marker", value: last.id)])
+        }
+        return .success(ListingPage(items: items.map(\.json), nextQuery: nextQuery, firstID: items.first?.id))
+    }
+
+    /// `GET /compute/v2.1/servers/detail`: the token's project's servers, every project's with `all_tenants`, the
+    /// deleted ones with `deleted=true`; the flavor is an object with `original_name` from microversion 2.47 (else
+    /// `{"id", "links"}`); paged by `servers_links`.
+    private func listServers(
+        query text: String,
+        microversion: (major: Int, minor: Int)?,
+        identity: FakeOpenStackIdentity
+    ) -> FakeAnswer {
+        let query = Self.queryPairs(text)
+        let allTenants = Self.isTrue(query, "all_tenants")
+        let flavorObjects = microversion.map { $0.major > 2 || ($0.major == 2 && $0.minor >= 47) } ?? false
+        let servers = Self.isTrue(query, "deleted") ? self.deletedServers : self.servers
+        let base = "http://127.0.0.1:\(self.port)/compute/v2.1"
+        var objects: [Listed] = []
+        for (id, server) in servers where allTenants || server.project == identity.projectID {
+            let flavor: [String: Any] =
+                flavorObjects
+                ? [
+                    "original_name": server.flavor, "vcpus": 1, "ram": 512, "disk": 1, "ephemeral": 0, "swap": 0,
+                    "extra_specs": [String: Any](),
+                ]
+                : ["id": "flavor-\(server.flavor)", "links": [Any]()]
+            let json: [String: Any] = [
+                "id": id,
+                "name": "server-\(id)",
+                "status": server.state,
+                "tenant_id": server.project,
+                "user_id": "u-\(server.project)",
+                "created": Self.secondsText(server.created),
+                "updated": Self.secondsText(server.updated),
+                "OS-SRV-USG:launched_at": Self.microsecondsText(server.launchedAt),
+                "OS-SRV-USG:terminated_at": Self.microsecondsText(server.terminatedAt),
+                "flavor": flavor,
+                "links": [["href": "\(base)/servers/\(id)", "rel": "self"]],
+            ]
+            objects.append(Listed(id: id, created: server.created, json: json))
+        }
+        switch self.page(objects, query: query) {
+        case .failure(let refusal):
+            return Self.fault(400, message: refusal.message)
+        case .success(let page):
+            return Self.linkedPage("servers", page, url: "\(base)/servers/detail")
+        }
+    }
+
+    /// `GET /volume/v3/{project}/volumes/detail` and `…/snapshots/detail`: the token's project's, every project's
+    /// with `all_tenants`; paged by `volumes_links` and `snapshots_links`.
+    private func listCinder(
+        _ collection: String,
+        query text: String,
+        identity: FakeOpenStackIdentity
+    ) -> FakeAnswer {
+        let query = Self.queryPairs(text)
+        let allTenants = Self.isTrue(query, "all_tenants")
+        var objects: [Listed] = []
+        if collection == "volumes" {
+            for (id, volume) in self.volumes where allTenants || volume.project == identity.projectID {
+                let json: [String: Any] = [
+                    "id": id,
+                    "name": "volume-\(id)",
+                    "status": "available",
+                    "size": volume.size,
+                    "volume_type": volume.volumeType ?? NSNull(),
+                    "os-vol-tenant-attr:tenant_id": volume.project,
+                    "created_at": Self.microsecondsText(volume.createdAt),
+                    "updated_at": Self.microsecondsText(volume.updatedAt),
+                ]
+                objects.append(Listed(id: id, created: volume.createdAt, json: json))
+            }
+        } else {
+            for (id, snapshot) in self.snapshots where allTenants || snapshot.project == identity.projectID {
+                let json: [String: Any] = [
+                    "id": id,
+                    "name": "snapshot-\(id)",
+                    "status": "available",
+                    "size": snapshot.size,
+                    "volume_id": "volume-of-\(id)",
+                    "os-extended-snapshot-attributes:project_id": snapshot.project,
+                    "os-extended-snapshot-attributes:progress": "100%",
+                    "created_at": Self.microsecondsText(snapshot.createdAt),
+                    "updated_at": Self.microsecondsText(snapshot.updatedAt),
+                ]
+                objects.append(Listed(id: id, created: snapshot.createdAt, json: json))
+            }
+        }
+        switch self.page(objects, query: query) {
+        case .failure(let refusal):
+            return Self.fault(400, message: refusal.message)
+        case .success(let page):
+            let url = "http://127.0.0.1:\(self.port)/volume/v3/\(identity.projectID)/\(collection)/detail"
+            return Self.linkedPage(collection, page, url: url)
+        }
+    }
+
+    /// `GET /image/v2/images`: every project's images (the token is an admin's) but community ones, which
+    /// `visibility=all` (or `community`) adds, and hidden ones, which only `os_hidden=true` lists (alone); paged by
+    /// the top-level `next` (a path and query).
+    private func listImages(query text: String) -> FakeAnswer {
+        let query = Self.queryPairs(text)
+        let visibility = query.last(where: { $0.name == "visibility" })?.value
+        let hidden = Self.isTrue(query, "os_hidden")
+        var objects: [Listed] = []
+        for (id, image) in self.images where image.hidden == hidden {
+            switch visibility {
+            case nil: guard image.visibility != "community" else { continue }
+            case "all": break
+            case let visibility?: guard image.visibility == visibility else { continue }
+            }
+            let json: [String: Any] = [
+                "id": id,
+                "name": "image-\(id)",
+                "status": image.status,
+                "visibility": image.visibility,
+                "os_hidden": image.hidden,
+                "protected": image.protected,
+                "owner": image.owner ?? NSNull(),
+                "size": image.size ?? NSNull(),
+                "created_at": Self.secondsText(image.createdAt),
+                "updated_at": Self.secondsText(image.updatedAt),
+                "self": "/v2/images/\(id)",
+                "file": "/v2/images/\(id)/file",
+                "schema": "/v2/schemas/image",
+            ]
+            objects.append(Listed(id: id, created: image.createdAt, json: json))
+        }
+        switch self.page(objects, query: query) {
+        case .failure(let refusal):
+            return Self.webobError(400, title: "Bad Request", message: refusal.message)
+        case .success(let page):
+            let first = Self.encodedQuery(query.filter { $0.name != "marker" })
+            var body: [String: Any] = [
+                "images": page.items,
+                "first": "/v2/images" + (first.isEmpty ? "" : "?" + first),
+                "schema": "/v2/schemas/images",
+            ]
+            if let next = page.nextQuery { body["next"] = "/v2/images?" + next }
+            return FakeAnswer(status: 200, json: Self.json(body))
+        }
+    }
+
+    /// `GET /networking/v2.0/floatingips` and `…/routers`: every project's (the token is an admin's), by id, with
+    /// `project_id` and `tenant_id`; paged by `<collection>_links`, `next` and, after the first page, `previous`.
+    private func listNeutron(
+        _ collection: String,
+        _ owners: [String: NeutronOwner],
+        query text: String
+    ) -> FakeAnswer {
+        let query = Self.queryPairs(text)
+        var objects: [Listed] = []
+        for (id, owner) in owners {
+            let json: [String: Any] = [
+                "id": id,
+                "project_id": owner.project,
+                "tenant_id": owner.project,
+                "status": "ACTIVE",
+                "revision_number": 1,
+                "created_at": Self.secondsText(owner.createdAt),
+                "updated_at": Self.secondsText(owner.updatedAt ?? owner.createdAt),
+            ]
+            objects.append(Listed(id: id, created: owner.createdAt, json: json))
+        }
+        switch self.page(objects, query: query, newestFirst: false) {
+        case .failure(let refusal):
+            return Self.neutronError(400, type: "BadRequest", message: refusal.message)
+        case .success(let page):
+            let url = "http://127.0.0.1:\(self.port)/networking/v2.0/\(collection)"
+            var links: [Any] = []
+            if let next = page.nextQuery { links.append(["href": "\(url)?\(next)", "rel": "next"]) }
+            if query.contains(where: { $0.name == "marker" }), let first = page.firstID {
+                var pairs = query.filter { $0.name != "marker" && $0.name != "page_reverse" }
+                pairs += [(name: "marker", value: first), (name: "page_reverse", value: "True")]
+                links.append(["href": "\(url)?\(Self.encodedQuery(pairs))", "rel": "previous"])
+            }
+            var body: [String: Any] = [collection: page.items]
+            if !links.isEmpty { body["\(collection)_links"] = links }
+            return FakeAnswer(status: 200, json: Self.json(body))
+        }
+    }
+
+    /// Nova's and Cinder's page: `{"<collection>": […], "<collection>_links": [{"href", "rel": "next"}]}`, the
+    /// links only when there is a next page.
+    private static func linkedPage(_ collection: String, _ page: ListingPage, url: String) -> FakeAnswer {
+        var body: [String: Any] = [collection: page.items]
+        if let next = page.nextQuery {
+            body["\(collection)_links"] = [["href": "\(url)?\(next)", "rel": "next"] as [String: Any]]
+        }
+        return FakeAnswer(status: 200, json: Self.json(body))
+    }
+
+    /// A query's names and values, decoded (`+` is a space), in order.
+    static func queryPairs(_ query: String) -> [(name: String, value: String)] {
+        query.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map {
+                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            return (name: parts[0], value: parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// A query of names and values, each percent-encoded but for the RFC 3986 unreserved characters.
+    static func encodedQuery(_ pairs: [(name: String, value: String)]) -> String {
+        var unreserved = CharacterSet(charactersIn: "-._~0123456789")
+        unreserved.insert(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        func encode(_ text: String) -> String {
+            text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+        }
+        return pairs.map { encode($0.name) + "=" + encode($0.value) }.joined(separator: "&")
+    }
+
+    /// Whether a query sets a flag as oslo's `bool_from_string` reads it (`1`, `true`, `yes`, `on`).
+    static func isTrue(_ query: [(name: String, value: String)], _ name: String) -> Bool {
+        guard let value = query.last(where: { $0.name == name })?.value else { return false }
+        return ["1", "true", "yes", "on", "y", "t"].contains(value.lowercased())
+    }
+
+    /// `2026-12-01T10:00:00Z`: Nova's `created` and `updated`, Neutron's and Glance's times (whole seconds).
+    static func secondsText(_ time: BillingTime) -> String {
+        String(time.iso8601.prefix(19)) + "Z"
+    }
+
+    /// `2026-12-01T10:00:00.123456` (UTC, no zone): Nova's `OS-SRV-USG` times and Cinder's; `null` for `nil`.
+    static func microsecondsText(_ time: BillingTime?) -> Any {
+        guard let time else { return NSNull() }
+        return String(time.iso8601.dropLast())
     }
 
     // MARK: Bodies

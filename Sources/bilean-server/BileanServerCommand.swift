@@ -36,7 +36,12 @@ struct BileanServerCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "What to run: all, api, engine, scheduler or notification.")
+    @Argument(
+        help: """
+            What to run: all, api, engine, scheduler or notification; or reconcile (one inventory reconciliation \
+            pass, then exit: 0 when every listing completed, 1 when one failed).
+            """
+    )
     var role: String = ServerRole.all.rawValue
 
     @Option(name: .customLong("config-file"), help: "The bilean.conf to read (none: built-in defaults).")
@@ -100,6 +105,10 @@ struct BileanServerCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data(BileanServer.samplePolicy().utf8))
             return
         }
+        if self.role == "reconcile" {
+            try await self.reconcile()
+            return
+        }
         guard let role = ServerRole(rawValue: self.role) else {
             let roles = ServerRole.allCases.map(\.rawValue).joined(separator: ", ")
             throw ValidationError("unknown role '\(self.role)' (one of: \(roles))")
@@ -145,6 +154,40 @@ struct BileanServerCommand: AsyncParsableCommand {
             logger.critical("bilean-server failed", metadata: ["error": "\(String(reflecting: error))"])
             throw ExitCode.failure
         }
+    }
+
+    /// `bilean-server reconcile`: one inventory reconciliation pass; prints the run and each finding, and exits
+    /// non-zero when a listing failed.
+    func reconcile() async throws {
+        let configuration: BileanConfiguration
+        do {
+            configuration = try self.configFile.map { try BileanConfiguration.load(path: $0) } ?? BileanConfiguration()
+        } catch {
+            Self.fail("bilean-server: configuration error: \(error)")
+        }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = configuration.debug ? .debug : .info
+            return handler
+        }
+        let run: ReconciliationRun
+        do {
+            run = try await BileanServer.reconcileOnce(configuration: configuration, logger: Logger(label: "bilean"))
+        } catch let error as BileanServer.StartupError {
+            Self.fail("bilean-server: configuration error: \(error)")
+        } catch {
+            Self.fail("bilean-server: reconciliation failed: \(error)")
+        }
+        print("reconciliation \(run.id)\trepair=\(run.repair)\tcomplete=\(run.isComplete)")
+        for (type, count) in run.listed.sorted(by: { $0.key < $1.key }) { print("listed\t\(type)\t\(count)") }
+        for (type, reason) in run.failed.sorted(by: { $0.key < $1.key }) { print("failed\t\(type)\t\(reason)") }
+        for finding in run.findings {
+            print(
+                "\(finding.kind.rawValue)\t\(finding.action.rawValue)\t\(finding.resourceType)\t\(finding.resourceID)"
+                    + "\t\(finding.userID)\t\(finding.effectiveAt?.iso8601 ?? "-")\(finding.estimated ? "\testimated" : "")"
+            )
+        }
+        if !run.isComplete { throw ExitCode.failure }
     }
 
     /// `--list-listeners` and `--forget-listener`: the listeners' lag reports, in the database.

@@ -38,7 +38,9 @@ struct BileanCommand: AsyncParsableCommand {
             EventList.self,
             RechargeList.self,
             ConsumptionList.self, ConsumptionStatistics.self,
+            ReratingPreviewCommand.self, ReratingApply.self,
             RejectedNotificationList.self, RejectedNotificationShow.self,
+            ReconciliationList.self,
         ]
     )
 }

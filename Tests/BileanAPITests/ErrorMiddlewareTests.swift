@@ -85,6 +85,17 @@ struct FailingEngine: BillingEngine {
     func dailyStatistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics] {
         throw self.error
     }
+    func previewRerating(_ request: ReratingRequest) async throws -> ReratingPreview { throw self.error }
+    func applyRerating(previewID: String, reason: String) async throws -> Rerating { throw self.error }
+    func listReconciliations(limit: Int) async throws -> [ReconciliationRun] { throw self.error }
+    func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource] {
+        throw self.error
+    }
+    func markSeen(resourceIDs: [String], at time: BillingTime) async throws { throw self.error }
+    func recordReconciliation(_ run: ReconciliationRun) async throws -> ReconciliationRun { throw self.error }
+    func claimReconciliation(owner: String, every: Int64, leaseSeconds: Int64) async throws -> Bool {
+        throw self.error
+    }
 }
 
 /// Internal failures: a 500 in the OpenStack format that tells the client nothing of the cause.

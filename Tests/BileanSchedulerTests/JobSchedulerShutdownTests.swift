@@ -56,6 +56,10 @@ struct JobSchedulerShutdownTests {
         func claimCloudActions(limit: Int) async throws -> [CloudAction] { [] }
         func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws {}
         func operationalCounts() async throws -> OperationalCounts { OperationalCounts() }
+        func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource] { [] }
+        func markSeen(resourceIDs: [String], at time: BillingTime) async throws {}
+        func recordReconciliation(_ run: ReconciliationRun) async throws -> ReconciliationRun { run }
+        func claimReconciliation(owner: String, every: Int64, leaseSeconds: Int64) async throws -> Bool { false }
     }
 
     static func scheduler(_ jobs: CancellableJobs, logs: InMemoryLogHandler) -> JobScheduler {

@@ -248,6 +248,8 @@ struct CLITests {
         "resource-list", "resource-show", "resource-validate",
         "event-list", "consumption-list", "consumption-statistics",
         "rejected-notification-list", "rejected-notification-show",
+        "rerating-preview", "rerating-apply",
+        "reconciliation-list",
     ]
 
     @Test(arguments: Self.commands)

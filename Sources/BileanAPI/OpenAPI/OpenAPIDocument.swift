@@ -40,7 +40,9 @@ package enum OpenAPIDocument {
             {"name": "resources", "description": "Billable cloud objects."},
             {"name": "events", "description": "The audit trail."},
             {"name": "consumptions", "description": "Closed billing intervals and their sums."},
-            {"name": "rejected-notifications", "description": "Notifications the listener set aside."}
+            {"name": "rejected-notifications", "description": "Notifications the listener set aside."},
+            {"name": "rerating", "description": "Shadow re-rating: draft prices over a past window, previewed beside what was billed, then applied once."},
+            {"name": "reconciliation", "description": "Inventory reconciliation: what the cloud holds compared with what is billed, and what was repaired."}
           ],
           "paths": {
             "/v1": {
@@ -1051,6 +1053,115 @@ package enum OpenAPIDocument {
                   "504": {"$ref": "#/components/responses/GatewayTimeout"}
                 }
               }
+            },
+            "/v1/rerating/preview": {
+              "post": {
+                "operationId": "previewRerating",
+                "tags": ["rerating"],
+                "summary": "Price draft rules over a past window beside what was billed.",
+                "description": "Admin only (policy rerating:preview), decided before the body is read. Bills nothing: answers, per user and resource type, what was billed within [start_time, end_time) (current), what the draft rules would bill (draft) and the difference, exactly, and keeps the request under a new preview id for an apply. Each draft rule replaces the rule with its id, or without an id the rule of its resource type in each user's policy; at most one per resource type. The window ends at the latest now and spans at most 366 days; user_ids (at most 1000) and policy_id narrow the users. A draft naming a rule that does not exist is a 400; a user or policy that does not exist is a 404.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {"$ref": "#/components/schemas/ReratingPreviewRequest"},
+                      "examples": {
+                        "nova": {
+                          "summary": "Last November's servers at a new m1.small price",
+                          "value": {
+                            "preview": {
+                              "start_time": "2026-11-01T00:00:00Z",
+                              "end_time": "2026-12-01T00:00:00Z",
+                              "user_ids": ["proj-member"],
+                              "rules": [
+                                {
+                                  "spec": {
+                                    "type": "os.nova.server",
+                                    "version": "1.0",
+                                    "properties": {"unit": "per_hour", "price_mapping": [{"flavor": "m1.small", "price": "3"}]}
+                                  }
+                                }
+                              ]
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {"$ref": "#/components/responses/ReratingPreview"},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "500": {"$ref": "#/components/responses/InternalError"},
+                  "503": {"$ref": "#/components/responses/ServiceUnavailable"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/v1/rerating/apply": {
+              "post": {
+                "operationId": "applyRerating",
+                "tags": ["rerating"],
+                "summary": "Apply a preview: record its differences as rerate consumptions.",
+                "description": "Admin only (policy rerating:apply), decided before the body is read. Recomputes the preview's differences under the users' locks and records them as rerate consumptions carrying the reason and the preview id (metadata.reason, metadata.rerating_id), and bills later events of the window at the draft prices. Once per preview: applying it again answers the first apply and changes nothing. An unknown preview id is a 404.",
+                "requestBody": {
+                  "required": true,
+                  "content": {
+                    "application/json": {
+                      "schema": {"$ref": "#/components/schemas/ReratingApplyRequest"},
+                      "examples": {
+                        "apply": {
+                          "summary": "Apply a preview",
+                          "value": {"apply": {"preview_id": "0b9c4d1e-preview", "reason": "November price correction (ticket 4711)"}}
+                        }
+                      }
+                    }
+                  }
+                },
+                "responses": {
+                  "200": {"$ref": "#/components/responses/Rerating"},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "500": {"$ref": "#/components/responses/InternalError"},
+                  "503": {"$ref": "#/components/responses/ServiceUnavailable"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
+            },
+            "/v1/reconciliation": {
+              "get": {
+                "operationId": "listReconciliationRuns",
+                "tags": ["reconciliation"],
+                "summary": "List the latest inventory reconciliation runs.",
+                "description": "Admin only (policy reconciliation:index). The latest runs, newest first (by finished_at), each with what its listings held, the listings that failed (skipped whole), every difference it found between the cloud and billing, and what it did about each: reported (repair off), repaired, or deferred (too recent, its notification may be in flight). limit is the only parameter; any other is a 400.",
+                "parameters": [
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "description": "How many runs (default 5); outside 1 to 50 is a 400.",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5}
+                  }
+                ],
+                "responses": {
+                  "200": {"$ref": "#/components/responses/ReconciliationList"},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "500": {"$ref": "#/components/responses/InternalError"},
+                  "503": {"$ref": "#/components/responses/ServiceUnavailable"},
+                  "504": {"$ref": "#/components/responses/GatewayTimeout"}
+                }
+              }
             }
           },
           "components": {
@@ -1412,6 +1523,50 @@ package enum OpenAPIDocument {
                       "required": ["rejected_notification"],
                       "additionalProperties": false,
                       "properties": {"rejected_notification": {"$ref": "#/components/schemas/RejectedNotification"}}
+                    }
+                  }
+                }
+              },
+              "ReratingPreview": {
+                "description": "The preview.",
+                "headers": {"x-openstack-request-id": {"$ref": "#/components/headers/RequestID"}},
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": ["preview"],
+                      "additionalProperties": false,
+                      "properties": {"preview": {"$ref": "#/components/schemas/ReratingPreview"}}
+                    }
+                  }
+                }
+              },
+              "Rerating": {
+                "description": "The applied re-rating (the first apply's, when the preview was applied before).",
+                "headers": {"x-openstack-request-id": {"$ref": "#/components/headers/RequestID"}},
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": ["rerating"],
+                      "additionalProperties": false,
+                      "properties": {"rerating": {"$ref": "#/components/schemas/Rerating"}}
+                    }
+                  }
+                }
+              },
+              "ReconciliationList": {
+                "description": "The runs, newest first.",
+                "headers": {"x-openstack-request-id": {"$ref": "#/components/headers/RequestID"}},
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "type": "object",
+                      "required": ["reconciliation"],
+                      "additionalProperties": false,
+                      "properties": {
+                        "reconciliation": {"type": "array", "maxItems": 50, "items": {"$ref": "#/components/schemas/ReconciliationRun"}}
+                      }
                     }
                   }
                 }
@@ -2053,7 +2208,12 @@ package enum OpenAPIDocument {
                     "type": "object",
                     "required": ["cause"],
                     "additionalProperties": false,
-                    "properties": {"cause": {"type": "string", "enum": ["update", "deletion", "settlement", "freeze", "rerate"]}}
+                    "properties": {
+                      "cause": {"type": "string", "enum": ["update", "deletion", "settlement", "freeze", "rerate"]},
+                      "reason": {"type": "string", "description": "Only on a consumption a re-rating recorded: its reason."},
+                      "rerating_id": {"type": "string", "description": "Only on a consumption a re-rating recorded: its preview id."},
+                      "estimated": {"const": true, "description": "Only on a consumption that rests on an estimate: a reconciliation closed a vanished resource at the last time it was seen."}
+                    }
                   },
                   "created_at": {"$ref": "#/components/schemas/Timestamp"}
                 }
@@ -2106,6 +2266,231 @@ package enum OpenAPIDocument {
                   "routing_key": {"type": "string"},
                   "body_size": {"type": "integer", "minimum": 0, "description": "The body's size in bytes."},
                   "body_excerpt": {"type": "string", "description": "The body's first bytes."}
+                }
+              },
+              "ReratingPreviewRequest": {
+                "type": "object",
+                "required": ["preview"],
+                "additionalProperties": false,
+                "properties": {
+                  "preview": {
+                    "type": "object",
+                    "required": ["start_time", "end_time", "rules"],
+                    "additionalProperties": false,
+                    "properties": {
+                      "start_time": {"$ref": "#/components/schemas/Timestamp", "description": "The window's start (inclusive)."},
+                      "end_time": {
+                        "$ref": "#/components/schemas/Timestamp",
+                        "description": "The window's end (exclusive): after start_time, at the latest now, at most 366 days after start_time."
+                      },
+                      "user_ids": {
+                        "description": "Only these users (at least one); null or absent: every user.",
+                        "oneOf": [{"type": "array", "minItems": 1, "maxItems": 1000, "items": {"$ref": "#/components/schemas/ID"}}, {"type": "null"}]
+                      },
+                      "policy_id": {
+                        "description": "Only the users this policy prices (attached, or as the default); null or absent: any.",
+                        "oneOf": [{"$ref": "#/components/schemas/ID"}, {"type": "null"}]
+                      },
+                      "rules": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": 20,
+                        "description": "The draft rules, at most one per resource type.",
+                        "items": {
+                          "type": "object",
+                          "required": ["spec"],
+                          "additionalProperties": false,
+                          "properties": {
+                            "id": {
+                              "description": "The rule it replaces; null or absent: the rule of its resource type in each user's policy.",
+                              "oneOf": [{"$ref": "#/components/schemas/ID"}, {"type": "null"}]
+                            },
+                            "spec": {"$ref": "#/components/schemas/RuleSpec"}
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "ReratingApplyRequest": {
+                "type": "object",
+                "required": ["apply"],
+                "additionalProperties": false,
+                "properties": {
+                  "apply": {
+                    "type": "object",
+                    "required": ["preview_id", "reason"],
+                    "additionalProperties": false,
+                    "properties": {
+                      "preview_id": {"$ref": "#/components/schemas/ID", "description": "The preview's id."},
+                      "reason": {"$ref": "#/components/schemas/Name", "description": "Why, kept on every consumption the apply records: 1 to 255 characters, not blank, without control characters."}
+                    }
+                  }
+                }
+              },
+              "ReratingDraft": {
+                "type": "object",
+                "required": ["id", "spec"],
+                "additionalProperties": false,
+                "properties": {
+                  "id": {"type": ["string", "null"], "description": "The rule it replaces; null: the rule of its resource type in each user's policy."},
+                  "spec": {"type": "object", "description": "The draft spec."}
+                }
+              },
+              "ReratingLine": {
+                "type": "object",
+                "description": "One user's resources of one type within the window.",
+                "required": ["user_id", "resource_type", "resources", "current", "draft", "difference"],
+                "additionalProperties": false,
+                "properties": {
+                  "user_id": {"type": "string"},
+                  "resource_type": {"type": "string"},
+                  "resources": {"type": "integer", "minimum": 0, "description": "How many of the user's resources of the type the window touches."},
+                  "current": {"$ref": "#/components/schemas/Amount", "description": "What was billed for the window (open intervals included)."},
+                  "draft": {"$ref": "#/components/schemas/Amount", "description": "What the draft rules bill for the window."},
+                  "difference": {"$ref": "#/components/schemas/Amount", "description": "draft - current (may be negative)."}
+                }
+              },
+              "ReratingPreview": {
+                "type": "object",
+                "description": "What draft rules would change over a past window; nothing is billed.",
+                "required": [
+                  "id",
+                  "start_time",
+                  "end_time",
+                  "user_ids",
+                  "policy_id",
+                  "rules",
+                  "created_at",
+                  "current",
+                  "draft",
+                  "difference",
+                  "lines"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "id": {"type": "string", "description": "The preview's id: what an apply names."},
+                  "start_time": {"$ref": "#/components/schemas/Timestamp"},
+                  "end_time": {"$ref": "#/components/schemas/Timestamp"},
+                  "user_ids": {"type": ["array", "null"], "items": {"type": "string"}, "description": "Null: every user."},
+                  "policy_id": {"type": ["string", "null"]},
+                  "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReratingDraft"}},
+                  "created_at": {"$ref": "#/components/schemas/Timestamp"},
+                  "current": {"$ref": "#/components/schemas/Amount", "description": "The sum of the lines' current."},
+                  "draft": {"$ref": "#/components/schemas/Amount", "description": "The sum of the lines' draft."},
+                  "difference": {"$ref": "#/components/schemas/Amount", "description": "draft - current."},
+                  "lines": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ReratingLine"},
+                    "description": "One per user and resource type the window touches, by user then type."
+                  }
+                }
+              },
+              "Rerating": {
+                "type": "object",
+                "description": "An applied re-rating.",
+                "required": [
+                  "id",
+                  "reason",
+                  "previewed_at",
+                  "applied_at",
+                  "start_time",
+                  "end_time",
+                  "user_ids",
+                  "policy_id",
+                  "rules",
+                  "current",
+                  "draft",
+                  "difference",
+                  "consumptions",
+                  "lines"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "id": {"type": "string", "description": "The preview's id."},
+                  "reason": {"type": "string"},
+                  "previewed_at": {"$ref": "#/components/schemas/Timestamp"},
+                  "applied_at": {"$ref": "#/components/schemas/Timestamp"},
+                  "start_time": {"$ref": "#/components/schemas/Timestamp"},
+                  "end_time": {"$ref": "#/components/schemas/Timestamp"},
+                  "user_ids": {"type": ["array", "null"], "items": {"type": "string"}, "description": "Null: every user."},
+                  "policy_id": {"type": ["string", "null"]},
+                  "rules": {"type": "array", "items": {"$ref": "#/components/schemas/ReratingDraft"}},
+                  "current": {"$ref": "#/components/schemas/Amount", "description": "The sum of the lines' current, at the apply."},
+                  "draft": {"$ref": "#/components/schemas/Amount", "description": "The sum of the lines' draft, at the apply."},
+                  "difference": {"$ref": "#/components/schemas/Amount", "description": "draft - current: what the rerate consumptions add up to."},
+                  "consumptions": {"type": "integer", "minimum": 0, "description": "How many consumptions it recorded: the rerate ones, and the settlement of an interval still open at the window's end."},
+                  "lines": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/ReratingLine"},
+                    "description": "What it changed, per user and resource type (computed at the apply)."
+                  }
+                }
+              },
+              "ReconciliationRun": {
+                "type": "object",
+                "description": "One pass of inventory reconciliation.",
+                "required": ["id", "started_at", "finished_at", "repair", "complete", "listed", "failed", "counts", "findings"],
+                "additionalProperties": false,
+                "properties": {
+                  "id": {"type": "string"},
+                  "started_at": {"$ref": "#/components/schemas/Timestamp", "description": "When the listing started."},
+                  "finished_at": {"$ref": "#/components/schemas/Timestamp", "description": "When the run was recorded."},
+                  "repair": {"type": "boolean", "description": "Whether repairs were asked for ([reconciliation] repair)."},
+                  "complete": {"type": "boolean", "description": "Whether every listing completed (failed is empty)."},
+                  "listed": {
+                    "type": "object",
+                    "additionalProperties": {"type": "integer", "minimum": 0},
+                    "description": "How many resources each complete listing held, by resource type."
+                  },
+                  "failed": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "The listings that failed and were skipped whole, by resource type: why."
+                  },
+                  "counts": {
+                    "type": "object",
+                    "description": "The findings by kind and by action.",
+                    "required": ["missing", "vanished", "property_drift", "reported", "repaired", "deferred"],
+                    "additionalProperties": false,
+                    "properties": {
+                      "missing": {"type": "integer", "minimum": 0},
+                      "vanished": {"type": "integer", "minimum": 0},
+                      "property_drift": {"type": "integer", "minimum": 0},
+                      "reported": {"type": "integer", "minimum": 0},
+                      "repaired": {"type": "integer", "minimum": 0},
+                      "deferred": {"type": "integer", "minimum": 0}
+                    }
+                  },
+                  "findings": {"type": "array", "items": {"$ref": "#/components/schemas/ReconciliationFinding"}}
+                }
+              },
+              "ReconciliationFinding": {
+                "type": "object",
+                "description": "One difference between the cloud and billing, and what the run did about it.",
+                "required": ["resource_id", "resource_type", "user_id", "kind", "action", "effective_at", "estimated", "evidence"],
+                "additionalProperties": false,
+                "properties": {
+                  "resource_id": {"type": "string"},
+                  "resource_type": {"type": "string"},
+                  "user_id": {"type": "string"},
+                  "kind": {
+                    "type": "string",
+                    "enum": ["missing", "vanished", "property_drift"],
+                    "description": "missing: in the cloud, not billed (or billed from later than its creation); vanished: billed, gone from the cloud; property_drift: billed with other properties (flavor, size)."
+                  },
+                  "action": {
+                    "type": "string",
+                    "enum": ["reported", "repaired", "deferred"],
+                    "description": "reported: repair is off; repaired: billed from, or closed at, effective_at; deferred: left alone (too recent, or the billing data not current)."
+                  },
+                  "effective_at": {
+                    "$ref": "#/components/schemas/NullableTimestamp",
+                    "description": "The instant a repair bills from or closes at (creation, deletion, updated_at); null when none applies."
+                  },
+                  "estimated": {"type": "boolean", "description": "Whether effective_at is an estimate (a vanished resource without a deletion time: the last run that saw it)."},
+                  "evidence": {"description": "What the cloud listed and what was billed (and for a deferral, why), as the run kept it."}
                 }
               }
             }

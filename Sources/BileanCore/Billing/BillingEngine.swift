@@ -89,6 +89,17 @@ package protocol AccountsService: Sendable {
     /// ``ConsumptionStatistics/day`` is set, and its cost is what `statistics` gives for that day's part of the
     /// window. See ``StatisticsDays``.
     func dailyStatistics(_ query: ListQuery, summary: Bool) async throws -> [ConsumptionStatistics]
+    /// Prices draft rules over a past window beside what was billed, per user and resource type, and keeps the
+    /// request under a new preview id; nothing is billed. Bounded: 10,000 users over 30 days in well under a
+    /// minute, in memory proportional to the lines returned.
+    func previewRerating(_ request: ReratingRequest) async throws -> ReratingPreview
+    /// Applies a preview as signed `rerate` consumptions (with the reason and the preview id), recomputed under
+    /// the users' locks, and stores the draft prices in each resource's history so that a late event replays at
+    /// them. Idempotent by preview id: applying it again returns the first apply, changing nothing.
+    func applyRerating(previewID: String, reason: String) async throws -> Rerating
+    /// The latest inventory reconciliation runs, newest first, each with its findings.
+    /// - Parameter limit: How many runs (1 to 50).
+    func listReconciliations(limit: Int) async throws -> [ReconciliationRun]
 }
 
 extension AccountsService {
@@ -153,6 +164,20 @@ package protocol JobsService: Sendable {
     func finishCloudAction(_ action: CloudAction, outcome: CloudActionOutcome) async throws
     /// Counts for the scheduler's gauges (a read: users by status, the outbox, the pending freeze actions).
     func operationalCounts() async throws -> OperationalCounts
+    /// A page of the live (not deleted) resources of one type, in id order after `after`, as reconciliation compares
+    /// them with the cloud's listing.
+    func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource]
+    /// Records that a reconciliation run listed these resources at `time` (a vanished one is closed at the last
+    /// time a run saw it when the cloud gives no deletion time).
+    func markSeen(resourceIDs: [String], at time: BillingTime) async throws
+    /// Records a reconciliation run: decides for each finding whether to repair it (`run.repair`, the billing
+    /// data current, the finding older than the listeners' lag and `[reconciliation] min_age`), bills the repairs
+    /// as events of their own (idempotent with the real notifications, which supersede them when they arrive),
+    /// and keeps the run and its findings. Returns the run as recorded, each finding's action set.
+    func recordReconciliation(_ run: ReconciliationRun) async throws -> ReconciliationRun
+    /// Whether a scheduler (`owner`) runs the periodic reconciliation now: it is due (`every` seconds after the
+    /// last claimed pass) and no other scheduler holds it; the claim holds for `leaseSeconds`.
+    func claimReconciliation(owner: String, every: Int64, leaseSeconds: Int64) async throws -> Bool
 }
 
 /// Changes to a rule; `nil` fields stay as they are.

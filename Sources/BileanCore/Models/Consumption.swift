@@ -34,6 +34,12 @@ package struct Consumption: Sendable, Hashable {
     package var cause: Cause
     /// When Bilean recorded it.
     package var createdAt: BillingTime
+    /// Why, in an operator's words: the reason of the re-rating that recorded it, if one did.
+    package var reason: String?
+    /// The re-rating (its preview id) that recorded it, if one did.
+    package var reratingID: String?
+    /// Whether it rests on an estimate: a reconciliation closed a vanished resource at the last time it was seen.
+    package var estimated: Bool
 
     /// Creates a consumption.
     package init(
@@ -46,7 +52,10 @@ package struct Consumption: Sendable, Hashable {
         rate: Rate,
         cost: Money,
         cause: Cause,
-        createdAt: BillingTime
+        createdAt: BillingTime,
+        reason: String? = nil,
+        reratingID: String? = nil,
+        estimated: Bool = false
     ) {
         self.id = id
         self.userID = userID
@@ -58,5 +67,8 @@ package struct Consumption: Sendable, Hashable {
         self.cost = cost
         self.cause = cause
         self.createdAt = createdAt
+        self.reason = reason
+        self.reratingID = reratingID
+        self.estimated = estimated
     }
 }

@@ -33,6 +33,9 @@ package struct ResourceEvent: Sendable, Hashable {
     package var properties: [String: JSONValue]
     /// When the cloud says it happened.
     package var time: BillingTime
+    /// Whether the time is an estimate (a reconciliation's closing of a vanished resource): the consumptions it
+    /// produces are flagged.
+    package var isEstimated: Bool = false
 
     /// Creates an event.
     package init(

@@ -184,6 +184,23 @@ extension BileanConfiguration {
                 config.keystoneSyncInterval = try Self.integer(value, in: 0...604_800)
             }
         ],
+        "reconciliation": [
+            "interval": { config, value throws(OptionError) in
+                config.reconciliationInterval = try Self.integer(value, in: 0...2_592_000)
+            },
+            "repair": { config, value throws(OptionError) in
+                config.reconciliationRepair = try Self.boolean(value)
+            },
+            "min_age": { config, value throws(OptionError) in
+                config.reconciliationMinAge = try Self.integer(value, in: 0...604_800)
+            },
+            "interface": { config, value throws(OptionError) in
+                guard ["public", "internal", "admin"].contains(value.lowercased()) else {
+                    throw OptionError(message: "must be public, internal or admin, not '\(value.prefix(40))'")
+                }
+                config.reconciliationInterface = value.lowercased()
+            },
+        ],
         "scheduler": [
             "prior_notify_time": { config, value throws(OptionError) in
                 config.priorNotifyHours = try Self.integer(value, in: 0...8760)

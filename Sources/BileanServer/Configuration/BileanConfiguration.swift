@@ -121,6 +121,14 @@ package struct BileanConfiguration: Sendable {
     package var configurationDirectory: String?
     /// `[keystone_sync] interval`, seconds; 0: projects come only from Keystone's notifications.
     package var keystoneSyncInterval = 0
+    /// `[reconciliation] interval`, seconds between two inventory reconciliations (scheduler role); 0: off.
+    package var reconciliationInterval = 0
+    /// `[reconciliation] repair`: bill what a reconciliation finds (else it only reports).
+    package var reconciliationRepair = false
+    /// `[reconciliation] min_age`, seconds: what changed in the cloud more recently is left alone.
+    package var reconciliationMinAge = 600
+    /// `[reconciliation] interface`: the endpoints the listings use.
+    package var reconciliationInterface = "internal"
     /// Unknown sections and options, to be logged as warnings.
     package var warnings: [String] = []
 

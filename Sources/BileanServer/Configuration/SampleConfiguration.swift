@@ -16,7 +16,8 @@ package enum SampleConfiguration {
 
     /// The sections in the order of the sample.
     static let sectionOrder = [
-        "DEFAULT", "database", "bilean_api", "keystone_authtoken", "oslo_policy", "keystone_sync", "scheduler",
+        "DEFAULT", "database", "bilean_api", "keystone_authtoken", "oslo_policy", "keystone_sync", "reconciliation",
+        "scheduler",
         "freeze", "notification", "resource_definition", "oslo_messaging_notifications", "oslo_messaging_rabbit",
     ]
 
@@ -202,6 +203,30 @@ package enum SampleConfiguration {
             name: "interval",
             value: "0",
             help: "Seconds between two syncs of Keystone's projects into users (0: off)."
+        ),
+        .init(
+            section: "reconciliation",
+            name: "interval",
+            value: "0",
+            help: "Seconds between two inventory reconciliations with the cloud's listings, in the scheduler (0: off)."
+        ),
+        .init(
+            section: "reconciliation",
+            name: "repair",
+            value: "false",
+            help: "Bill what a reconciliation finds (missing resources, vanished ones, property drift); else report."
+        ),
+        .init(
+            section: "reconciliation",
+            name: "min_age",
+            value: "600",
+            help: "Seconds: what changed in the cloud more recently (or within the listeners' lag) is left alone."
+        ),
+        .init(
+            section: "reconciliation",
+            name: "interface",
+            value: "internal",
+            help: "The endpoints the listings use: public, internal or admin."
         ),
         .init(
             section: "scheduler",

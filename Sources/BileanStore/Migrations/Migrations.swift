@@ -275,6 +275,84 @@ package enum Migrations {
                 "CREATE INDEX processed_messages_processed_at ON processed_messages (processed_at)"
             ]
         ),
+        Migration(
+            version: 7,
+            name: "shadow re-rating: previews and applies, consumption reasons",
+            statements: [
+                // A preview's request (kept so that it can be applied by id) and, once applied, the apply's result.
+                """
+                CREATE TABLE reratings (
+                    id TEXT PRIMARY KEY,
+                    request TEXT NOT NULL,
+                    start_time BIGINT NOT NULL,
+                    end_time BIGINT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    applied_at BIGINT,
+                    reason TEXT,
+                    progress TEXT,
+                    result TEXT
+                )
+                """,
+                // The lines of an apply under way, a batch of users at a time (kept whole in `result` once applied).
+                """
+                CREATE TABLE rerating_lines (
+                    rerating_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    resources BIGINT NOT NULL,
+                    current_cost TEXT NOT NULL,
+                    draft_cost TEXT NOT NULL,
+                    PRIMARY KEY (rerating_id, user_id, resource_type)
+                )
+                """,
+                "ALTER TABLE consumptions ADD COLUMN reason TEXT",
+                "ALTER TABLE consumptions ADD COLUMN rerating_id TEXT",
+            ]
+        ),
+        Migration(
+            version: 8,
+            name: "inventory reconciliation: runs, findings, when a run last listed a resource, estimated lines",
+            statements: [
+                """
+                CREATE TABLE reconciliation_runs (
+                    id TEXT PRIMARY KEY,
+                    started_at BIGINT NOT NULL,
+                    finished_at BIGINT NOT NULL,
+                    repair INTEGER NOT NULL,
+                    listed TEXT NOT NULL,
+                    failed TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX reconciliation_runs_finished ON reconciliation_runs (finished_at)",
+                """
+                CREATE TABLE reconciliation_findings (
+                    run_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL,
+                    resource_id TEXT NOT NULL,
+                    resource_type TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    effective_at BIGINT,
+                    estimated INTEGER NOT NULL,
+                    evidence TEXT NOT NULL,
+                    PRIMARY KEY (run_id, seq)
+                )
+                """,
+                "ALTER TABLE resources ADD COLUMN seen_at BIGINT",
+                "CREATE INDEX resources_type ON resources (resource_type, id)",
+                "ALTER TABLE consumptions ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0",
+                // Periodic tasks that one scheduler of several runs at a time (the reconciliation).
+                """
+                CREATE TABLE leases (
+                    name TEXT PRIMARY KEY,
+                    owner TEXT NOT NULL,
+                    lease_until BIGINT NOT NULL,
+                    next_at BIGINT NOT NULL
+                )
+                """,
+            ]
+        ),
     ]
 
     /// The newest schema version.

@@ -53,6 +53,8 @@ package protocol StoreTransaction: Sendable {
     func lockUsers(_ ids: [String]) async throws -> [User]
     /// Writes every field of existing users, in as few statements as possible.
     func updateUsers(_ users: [User]) async throws
+    /// The users with these ids that exist, without locking them.
+    func users(ids: [String]) async throws -> [User]
     /// A page of users.
     func users(_ query: ListQuery) async throws -> [User]
     /// How many live users have this policy attached.
@@ -293,6 +295,103 @@ package protocol StoreTransaction: Sendable {
     ///   - limit: The most notifications deleted.
     /// - Returns: How many were deleted (`limit`: some may remain).
     func deleteRejectedNotifications(before time: BillingTime, limit: Int) async throws -> Int
+
+    /// The ids of the live users priced by a policy (`policyID`, or also those with none when `orUnattached`, for
+    /// the default policy), or of every live user when `policyID` is `nil`; in id order.
+    func liveUserIDs(policyID: String?, orUnattached: Bool) async throws -> [String]
+    /// The resources of these users, of these types, that were billed at some point of `[start, end)`: started
+    /// before `end` and not deleted by `start`.
+    func resources(
+        userIDs: [String],
+        types: [String],
+        billedWithin start: BillingTime,
+        _ end: BillingTime
+    ) async throws -> [Resource]
+    /// The histories of these resources (each in arrival order), by resource id; one statement per few hundred ids.
+    func timelines(resourceIDs: [String]) async throws -> [String: [TimelineRecord]]
+    /// Keeps a re-rating preview's request under its id.
+    func insertReratingPreview(id: String, request: ReratingRequest, createdAt: BillingTime) async throws
+    /// A kept preview, and its apply if it was applied; `lock` serialises applies of one preview (PostgreSQL:
+    /// `FOR UPDATE`).
+    func rerating(_ id: String, lock: Bool) async throws -> StoredRerating?
+    /// The latest end of an applied re-rating's window, if one was applied: events before it may be re-rated.
+    func reratedUntil() async throws -> BillingTime?
+    /// The applied re-ratings whose window ends after `time`, oldest apply first (a late event's pricing).
+    func appliedReratings(endingAfter time: BillingTime) async throws -> [Rerating]
+    /// Records how far an apply went, and the lines of the batch it covers (committed with it).
+    func saveReratingProgress(_ id: String, _ progress: ReratingProgress, lines: [ReratingLine]) async throws
+    /// The lines an apply under way has recorded, by user then resource type.
+    func reratingLines(_ id: String) async throws -> [ReratingLine]
+    /// Records that a preview was applied, with its result.
+    func markReratingApplied(_ rerating: Rerating) async throws
+
+    /// A page of the live resources of one type, in id order after `after`, with when a run last listed each and
+    /// the cloud time of its latest event.
+    func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource]
+    /// Records when a reconciliation run listed these resources.
+    func markSeen(resourceIDs: [String], at time: BillingTime) async throws
+    /// Keeps a reconciliation run and its findings.
+    func insertReconciliationRun(_ run: ReconciliationRun) async throws
+    /// A kept reconciliation run.
+    func reconciliationRun(_ id: String) async throws -> ReconciliationRun?
+    /// The latest reconciliation runs, newest first.
+    func reconciliationRuns(limit: Int) async throws -> [ReconciliationRun]
+    /// Takes the lease of a periodic task when it is due (`next_at` passed) and nobody else holds it, or renews the
+    /// caller's own: then it is due again `every` after `now`, and leased until `leaseUntil`.
+    /// - Returns: Whether the caller holds the lease and the task is due.
+    func claimLease(
+        _ name: String,
+        owner: String,
+        now: BillingTime,
+        leaseUntil: BillingTime,
+        nextAt: BillingTime
+    ) async throws -> Bool
+}
+
+/// How far an apply went: the users up to ``after`` (in id order) are re-rated.
+package struct ReratingProgress: Sendable, Hashable {
+    /// The apply's reason (the first call's).
+    package var reason: String
+    /// The last user re-rated.
+    package var after: String?
+    /// The consumptions recorded so far.
+    package var consumptions: Int
+
+    /// Progress before the first batch.
+    package init(reason: String, after: String? = nil, consumptions: Int = 0) {
+        self.reason = reason
+        self.after = after
+        self.consumptions = consumptions
+    }
+}
+
+/// A kept re-rating preview, applied or not.
+package struct StoredRerating: Sendable, Hashable {
+    /// The preview id.
+    package var id: String
+    /// What was previewed.
+    package var request: ReratingRequest
+    /// When.
+    package var createdAt: BillingTime
+    /// The apply, once it happened.
+    package var applied: Rerating?
+    /// An apply under way (some batches committed), if one is.
+    package var progress: ReratingProgress?
+
+    /// Creates a record.
+    package init(
+        id: String,
+        request: ReratingRequest,
+        createdAt: BillingTime,
+        applied: Rerating?,
+        progress: ReratingProgress? = nil
+    ) {
+        self.id = id
+        self.request = request
+        self.createdAt = createdAt
+        self.applied = applied
+        self.progress = progress
+    }
 }
 
 /// One event of a resource's history, with what billing needs to re-price it.

@@ -3,7 +3,7 @@ import BileanCore
 extension SQLStoreTransaction {
     static let consumptionColumns = """
         id, user_id, resource_id, resource_type, start_time, end_time, CAST(rate AS TEXT) AS rate, \
-        CAST(cost AS TEXT) AS cost, cause, created_at
+        CAST(cost AS TEXT) AS cost, cause, created_at, reason, rerating_id, estimated
         """
 
     static let consumptionTable = TableSpec(
@@ -44,7 +44,10 @@ extension SQLStoreTransaction {
             rate: Rate(unitsPerHour: try row.bigInteger("rate")),
             cost: try row.money("cost"),
             cause: cause,
-            createdAt: try row.time("created_at")
+            createdAt: try row.time("created_at"),
+            reason: try row.optionalText("reason"),
+            reratingID: try row.optionalText("rerating_id"),
+            estimated: try row.integer("estimated") != 0
         )
     }
 
@@ -58,13 +61,15 @@ extension SQLStoreTransaction {
             (\(consumption.id), \(consumption.userID), \(consumption.resourceID), \(consumption.resourceType),
                 \(.time(consumption.startTime)), \(.time(consumption.endTime)),
                 \(.bigInteger(consumption.rate.unitsPerHour)), \(.money(consumption.cost)),
-                \(consumption.cause.rawValue), \(.time(consumption.createdAt)))
+                \(consumption.cause.rawValue), \(.time(consumption.createdAt)),
+                \(.optionalText(consumption.reason)), \(.optionalText(consumption.reratingID)),
+                \(consumption.estimated ? 1 : 0))
             """
         }
         try await self.insertRows(
             """
             INSERT INTO consumptions (id, user_id, resource_id, resource_type, start_time, end_time, rate, cost,
-                cause, created_at)
+                cause, created_at, reason, rerating_id, estimated)
             """,
             rows
         )

@@ -114,28 +114,30 @@ extension SQLStoreTransaction {
             FROM resource_events WHERE resource_id = \(resourceID) ORDER BY seq
             """
         )
-        return try rows.map { row in
-            let actionText = try row.text("action")
-            guard let action = ResourceEvent.Action(rawValue: actionText) else {
-                throw StoreError.corrupt("action", actionText)
-            }
-            guard case .object(let properties) = try row.json("properties") else {
-                throw StoreError.corrupt("properties", "not an object")
-            }
-            return TimelineRecord(
-                entry: TimelineEntry(
-                    time: try row.time("time"),
-                    action: action,
-                    rate: Rate(unitsPerHour: try row.bigInteger("rate")),
-                    messageID: try row.text("message_id")
-                ),
-                resourceID: resourceID,
-                properties: properties,
-                policyID: try row.optionalText("policy_id"),
-                isReprice: try row.integer("reprice") != 0,
-                previousPolicyID: try row.optionalText("previous_policy_id")
-            )
+        return try rows.map { try Self.decodeTimelineRecord($0, resourceID: resourceID) }
+    }
+
+    static func decodeTimelineRecord(_ row: SQLRow, resourceID: String) throws -> TimelineRecord {
+        let actionText = try row.text("action")
+        guard let action = ResourceEvent.Action(rawValue: actionText) else {
+            throw StoreError.corrupt("action", actionText)
         }
+        guard case .object(let properties) = try row.json("properties") else {
+            throw StoreError.corrupt("properties", "not an object")
+        }
+        return TimelineRecord(
+            entry: TimelineEntry(
+                time: try row.time("time"),
+                action: action,
+                rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+                messageID: try row.text("message_id")
+            ),
+            resourceID: resourceID,
+            properties: properties,
+            policyID: try row.optionalText("policy_id"),
+            isReprice: try row.integer("reprice") != 0,
+            previousPolicyID: try row.optionalText("previous_policy_id")
+        )
     }
 
     func updateTimelineRate(resourceID: String, messageID: String, rate: Rate) async throws {

@@ -128,6 +128,12 @@ extension SQLStoreTransaction {
         }.map(Self.decodeUser)
     }
 
+    func users(ids: [String]) async throws -> [User] {
+        try await self.selectIn("id", ids) { condition in
+            "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id"
+        }.map(Self.decodeUser)
+    }
+
     func users(_ query: ListQuery) async throws -> [User] {
         try await self.list(Self.userTable, query).map(Self.decodeUser)
     }
