@@ -19,9 +19,9 @@ package struct TestPostgresServer: Sendable {
         package var description: String
     }
 
-    /// Starts one.
-    package static func start() throws -> TestPostgresServer {
-        let output = try Self.run(["start"])
+    /// Starts one (on a thread of its own, not the tasks' pool: it takes seconds).
+    package static func start() async throws -> TestPostgresServer {
+        let output = try await Self.run(["start"])
         func value(_ name: String) throws -> String {
             guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("export \(name)=") }) else {
                 throw Failed(description: "postgres-test-server start printed no \(name): \(output)")
@@ -32,45 +32,32 @@ package struct TestPostgresServer: Sendable {
     }
 
     /// A crash (an immediate stop), `seconds` without a server, and the same server again on the same port.
-    package func restart(down seconds: Int) throws {
-        try Self.run(["restart", self.directory, "\(seconds)"])
+    package func restart(down seconds: Int) async throws {
+        try await Self.run(["restart", self.directory, "\(seconds)"])
     }
 
     /// Stops it and removes its files.
-    package func stop() throws {
-        try Self.run(["stop", self.directory])
+    package func stop() async throws {
+        try await Self.run(["stop", self.directory])
     }
 
-    /// Runs the script (its output to files: the server it starts must not hold a pipe of ours).
+    /// Runs the script off the tasks' pool (its output to files: the server it starts must not hold a pipe of ours).
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bilean-pgs-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("stdout")
-        let err = directory.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+    static func run(_ arguments: [String]) async throws -> String {
         var environment = ProcessInfo.processInfo.environment
         // Durable: a crash must not lose what it had committed (synchronous_commit = off would).
         environment["BILEAN_PG_DURABLE"] = "1"
-        // Not Foundation's Process: its run() crashes now and then on Linux (see ChildProcess).
-        let process = ChildProcess(
-            executable: Self.script,
-            arguments: arguments,
-            environment: environment,
-            standardOutput: .file(out.path),
-            standardError: .file(err.path)
-        )
-        try process.run()
-        process.waitUntilExit()
-        let stdout = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
+        let script = Self.script
+        let durable = environment
+        let completion = try await offThePool {
+            try ChildProcess.complete(script, arguments, environment: durable)
+        }
+        guard completion.status == 0 else {
             throw Failed(
-                description: "postgres-test-server \(arguments[0]) exited \(process.terminationStatus): \(stderr)"
+                description:
+                    "postgres-test-server \(arguments[0]) exited \(completion.status): \(completion.errorOutput)"
             )
         }
-        return stdout
+        return completion.output
     }
 }

@@ -1,3 +1,4 @@
+import BileanTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ struct PrivateBroker {
 
     /// Starts a node; takes 5–20 seconds (on a thread of its own, not the tasks' pool).
     static func start() async throws -> PrivateBroker {
-        let output = try await Self.offThePool { try Self.run(["start"]) }
+        let output = try await offThePool { try Self.run(["start"]) }
         var exports: [String: String] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("export ") {
             let assignment = line.dropFirst("export ".count)
@@ -32,7 +33,7 @@ struct PrivateBroker {
     /// Stops and starts the node again (same port, same data); returns when it accepts connections.
     func restart() async throws {
         let directory = self.directory
-        _ = try await Self.offThePool { try Self.run(["restart", directory]) }
+        _ = try await offThePool { try Self.run(["restart", directory]) }
     }
 
     /// Stops the node and removes its files.
@@ -50,18 +51,7 @@ struct PrivateBroker {
     func rabbitmqctl(_ arguments: [String]) async throws {
         let quoted = arguments.map { "'\($0)'" }.joined(separator: " ")
         let command = ". '\(self.directory)/node.env' && rabbitmqctl -q -n \"$RABBITMQ_NODENAME\" \(quoted)"
-        _ = try await Self.offThePool { try Self.shell(command) }
-    }
-
-    /// Runs a blocking call on a thread of its own: the tasks' cooperative pool has one thread per core, and a
-    /// call that blocks one for seconds starves every other test.
-    private static func offThePool<Value: Sendable>(
-        _ body: @escaping @Sendable () throws -> Value
-    ) async throws -> Value {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread { continuation.resume(with: Result { try body() }) }
-            thread.start()
-        }
+        _ = try await offThePool { try Self.shell(command) }
     }
 
     private static func run(_ arguments: [String]) throws -> String {
@@ -73,35 +63,23 @@ struct PrivateBroker {
         try Self.execute("/bin/bash", ["-c", command])
     }
 
-    /// Runs a command to completion with `posix_spawn` and `waitpid` (Foundation's `Process.waitUntilExit` did not
-    /// return here once the script had started the broker daemon), its standard output to a file, its standard error
-    /// to ours.
+    /// Runs a command to completion (``ChildProcess``: Foundation's `Process.waitUntilExit` did not return here once
+    /// the script had started the broker daemon, and its `run()` crashes now and then on Linux).
     private static func execute(_ executable: String, _ arguments: [String]) throws -> String {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("rmq-\(UUID().uuidString).out")
-        defer { try? FileManager.default.removeItem(at: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-        guard spawned == 0 else {
-            Issue.record("cannot run \(executable): error \(spawned)")
+        let completion: ChildProcess.Completion
+        do {
+            completion = try ChildProcess.complete(executable, arguments)
+        } catch {
+            Issue.record("cannot run \(executable): \(error)")
             throw PrivateBrokerError()
         }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        let exited = status & 0x7f == 0
-        let code = (status >> 8) & 0xff
-        guard exited, code == 0 else {
-            Issue.record("\(arguments.joined(separator: " ")) failed (status \(status))")
+        guard completion.status == 0 else {
+            Issue.record(
+                "\(arguments.joined(separator: " ")) failed (status \(completion.status)): \(completion.errorOutput)"
+            )
             throw PrivateBrokerError()
         }
-        return text
+        return completion.output
     }
 
     struct PrivateBrokerError: Error {}

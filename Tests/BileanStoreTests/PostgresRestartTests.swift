@@ -29,8 +29,18 @@ struct PostgresRestartTests {
     }
 
     @Test func transactionsInFlightDuringACrashEndAndTheDriverRecovers() async throws {
-        let server = try TestPostgresServer.start()
-        defer { try? server.stop() }
+        let server = try await TestPostgresServer.start()
+        do {
+            try await Self.crashMidLoad(server)
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        try await server.stop()
+    }
+
+    /// Eight workers in transactions; the server crashes under them and comes back.
+    static func crashMidLoad(_ server: TestPostgresServer) async throws {
         var logger = Logger(label: "bilean.test.pg")
         logger.logLevel = .notice
         try await PostgresDriver.withDriver(url: server.url, logger: logger) { driver in
@@ -60,7 +70,7 @@ struct PostgresRestartTests {
                     }
                 }
                 try await Task.sleep(for: .seconds(1))
-                try server.restart(down: 2)
+                try await server.restart(down: 2)
                 try await Task.sleep(for: .seconds(3))
                 load.state.withLock { $0.stop = true }
                 let asked = ContinuousClock.now

@@ -304,14 +304,14 @@ struct DistributedDeploymentTests {
     /// Issue #15 §3: PostgreSQL crashes (an immediate stop) in the middle of a drain and is back 3 s later; the
     /// engines reconnect and the listener's batches, kept unacknowledged meanwhile, are billed once.
     @Test func aPostgreSQLRestartMidDrainLosesNothingAndBillsNothingTwice() async throws {
-        let postgres = try TestPostgresServer.start()
+        let postgres = try await TestPostgresServer.start()
         do {
             try await Self.withDeployment(database: postgres.url) { deployment in
                 try await deployment.startEngines(2)
                 let api = try await deployment.startAPI()
                 let expected = try await Self.preloadTenThousand(deployment, api: api)
                 let listener = try await Self.startDraining(deployment)
-                try postgres.restart(down: 3)
+                try await postgres.restart(down: 3)
                 let left = try await NotificationPeer.run(["queue-depth", "--queue", deployment.setup.queue])
                 try await Self.expectDrained(deployment, api: api, expected: expected, left: left)
                 // Nothing was blamed on the messages while the database was away.
@@ -323,9 +323,9 @@ struct DistributedDeploymentTests {
                 )
             }
         } catch {
-            try? postgres.stop()
+            try? await postgres.stop()
             throw error
         }
-        try postgres.stop()
+        try await postgres.stop()
     }
 }
