@@ -340,21 +340,13 @@ package enum BileanServer {
             tokenValidator: tokenValidator,
             operations: operations
         )
-        let host = configuration.bindHost
-        let application = Application(
-            router: router,
-            // An idle or stalled connection is closed after a minute, so that they cannot pile up.
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: configuration.bindPort),
-                serverName: "bilean"
-            ),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.bindPort
-                logger.info("Bilean API listening on http://\(host):\(port)")
-            },
+        let application = Self.httpApplication(
+            router,
+            host: configuration.bindHost,
+            port: configuration.bindPort,
+            serverName: "bilean",
             logger: logger
-        )
+        ) { host, port in "Bilean API listening on http://\(host):\(port)" }
         services.append(application)
         return services
     }
@@ -367,17 +359,31 @@ package enum BileanServer {
         role: ServerRole,
         logger: Logger
     ) -> some Service {
-        let host = configuration.bindHost
-        return Application(
-            router: APIRouter.makeOperations(operations),
+        Self.httpApplication(
+            APIRouter.makeOperations(operations),
+            host: configuration.bindHost,
+            port: configuration.metricsPort,
+            serverName: "bilean-\(role.rawValue)",
+            logger: logger
+        ) { host, port in "metrics and health on http://\(host):\(port)/metrics" }
+    }
+
+    /// An HTTP/1.1 server of a router: an idle or stalled connection is closed after a minute, so that they cannot
+    /// pile up; `running` says where it listens once it does (the port it got, for port 0).
+    static func httpApplication(
+        _ router: Router<APIRequestContext>,
+        host: String,
+        port: Int,
+        serverName: String,
+        logger: Logger,
+        running: @escaping @Sendable (String, Int) -> String
+    ) -> some Service {
+        Application(
+            router: router,
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
-            configuration: ApplicationConfiguration(
-                address: .hostname(host, port: configuration.metricsPort),
-                serverName: "bilean-\(role.rawValue)"
-            ),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? configuration.metricsPort
-                logger.info("metrics and health on http://\(host):\(port)/metrics")
+                logger.info("\(running(host, channel.localAddress?.port ?? port))")
             },
             logger: logger
         )
