@@ -276,9 +276,10 @@ struct RPCTestBed: Sendable {
         }
     }
 
-    /// Waits until `count` servers consume from the topic's shared queue.
+    /// Waits until `count` servers consume from the topic's shared queue (up to 90 s: at the suite's start a
+    /// thousand tests share 2 cores, and a connection's handshake alone has taken over 10 s then).
     func waitForServers(_ count: Int, client: OsloRPCClient) async throws {
-        try await within(.seconds(30)) {
+        try await within(.seconds(90)) {
             while await client.serverCount() != count {
                 try await Task.sleep(for: .milliseconds(50))
             }
