@@ -44,7 +44,7 @@ extension BilledResource: RPCValue {
             "resource_id": .string(self.resourceID), "user_id": .string(self.userID),
             "resource_type": .string(self.resourceType), "properties": .object(self.properties),
             "started_at": .optionalTime(self.startedAt), "seen_at": .optionalTime(self.seenAt),
-            "last_event_at": .optionalTime(self.lastEventAt),
+            "last_event_at": .optionalTime(self.lastEventAt), "has_creation": .bool(self.hasCreation),
         ])
     }
 
@@ -57,7 +57,8 @@ extension BilledResource: RPCValue {
             properties: try object.object("properties"),
             startedAt: try object.optionalTime("started_at"),
             seenAt: try object.optionalTime("seen_at"),
-            lastEventAt: try object.optionalTime("last_event_at")
+            lastEventAt: try object.optionalTime("last_event_at"),
+            hasCreation: try object.optionalBool("has_creation")
         )
     }
 }

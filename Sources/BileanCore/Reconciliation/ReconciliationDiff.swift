@@ -14,6 +14,9 @@ package struct BilledResource: Sendable, Hashable {
     package var seenAt: BillingTime?
     /// The cloud time of its latest event.
     package var lastEventAt: BillingTime?
+    /// Whether a real notification created it (billing then starts where the service says it does, e.g. Cinder's
+    /// `launched_at`, Glance's upload, which may be well after the listing's `created_at`).
+    package var hasCreation: Bool
 
     /// Creates a record.
     package init(
@@ -23,7 +26,8 @@ package struct BilledResource: Sendable, Hashable {
         properties: [String: JSONValue],
         startedAt: BillingTime?,
         seenAt: BillingTime?,
-        lastEventAt: BillingTime?
+        lastEventAt: BillingTime?,
+        hasCreation: Bool = false
     ) {
         self.resourceID = resourceID
         self.userID = userID
@@ -32,6 +36,7 @@ package struct BilledResource: Sendable, Hashable {
         self.startedAt = startedAt
         self.seenAt = seenAt
         self.lastEventAt = lastEventAt
+        self.hasCreation = hasCreation
     }
 }
 
@@ -68,7 +73,8 @@ package enum ReconciliationDiff {
                 )
                 continue
             }
-            if let created = item.createdAt, let started = record.startedAt,
+            // Billed from later than the cloud created it, with no creation notification: the creation was lost.
+            if !record.hasCreation, let created = item.createdAt, let started = record.startedAt,
                 started.microseconds - created.microseconds > Self.startTolerance
             {
                 findings.append(
@@ -145,6 +151,7 @@ package enum ReconciliationDiff {
             "started_at": record.startedAt.map { .string($0.iso8601) } ?? .null,
             "seen_at": record.seenAt.map { .string($0.iso8601) } ?? .null,
             "last_event_at": record.lastEventAt.map { .string($0.iso8601) } ?? .null,
+            "created_by_notification": .bool(record.hasCreation),
         ])
     }
 }

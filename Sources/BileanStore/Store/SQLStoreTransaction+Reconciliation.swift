@@ -4,7 +4,11 @@ extension SQLStoreTransaction {
     func reconciliationResources(type: String, after: String?, limit: Int) async throws -> [BilledResource] {
         var statement: SQLStatement = """
             SELECT r.id, r.user_id, r.resource_type, r.properties, r.started_at, r.seen_at,
-                (SELECT MAX(e.time) FROM resource_events e WHERE e.resource_id = r.id) AS last_event_at
+                (SELECT MAX(e.time) FROM resource_events e WHERE e.resource_id = r.id) AS last_event_at,
+                CASE WHEN EXISTS (
+                    SELECT 1 FROM resource_events c WHERE c.resource_id = r.id AND c.action = 'create'
+                        AND c.message_id NOT LIKE 'reconcile-%'
+                ) THEN 1 ELSE 0 END AS has_creation
             FROM resources r WHERE r.resource_type = \(type) AND r.deleted_at IS NULL
             """
         if let after { statement.append(" AND r.id > \(after)") }
@@ -20,7 +24,8 @@ extension SQLStoreTransaction {
                 properties: properties,
                 startedAt: try row.optionalTime("started_at"),
                 seenAt: try row.optionalTime("seen_at"),
-                lastEventAt: try row.optionalTime("last_event_at")
+                lastEventAt: try row.optionalTime("last_event_at"),
+                hasCreation: try row.integer("has_creation") != 0
             )
         }
     }
