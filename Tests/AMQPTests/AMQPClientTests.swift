@@ -399,12 +399,13 @@ struct AMQPClientTests {
         try await connection.close()
     }
 
-    /// With a 2-second heartbeat the broker closes a connection silent for 4 seconds; ours sends heartbeats, so it
-    /// lives through 7 idle seconds.
+    /// With a 5-second heartbeat the broker closes a connection silent for 10 seconds; ours sends heartbeats (every
+    /// 2.5 s), so it lives through 16 idle seconds. (With 2 seconds, a CI run's loaded start once delayed the
+    /// heartbeats past the broker's 4 seconds.)
     @Test func heartbeatsKeepAnIdleConnectionOpen() async throws {
-        try await TestBroker.withConnection(heartbeat: 2) { connection in
+        try await TestBroker.withConnection(heartbeat: 5) { connection in
             let channel = try await connection.openChannel()
-            try await Task.sleep(for: .seconds(7))
+            try await Task.sleep(for: .seconds(16))
             #expect(!connection.isClosed)
             try await channel.queueDeclare("", exclusive: true)
         }
