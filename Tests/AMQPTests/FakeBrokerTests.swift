@@ -94,8 +94,16 @@ struct FakeBrokerTests {
                     }
                 }
             }
-            // A generous timeout: the whole suite runs in parallel on two cores.
-            try await client(AMQPConnectionConfiguration(url: url, heartbeat: 0, connectTimeout: .seconds(20)))
+            // Generous timeouts: the whole suite runs in parallel on two cores, and a loaded start once kept the
+            // fake peer's close-ok past the default 5 seconds, so the client had already closed the socket.
+            try await client(
+                AMQPConnectionConfiguration(
+                    url: url,
+                    heartbeat: 0,
+                    connectTimeout: .seconds(20),
+                    closeTimeout: .seconds(60)
+                )
+            )
             try await group.waitForAll()
         }
     }
