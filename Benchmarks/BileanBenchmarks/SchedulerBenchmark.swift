@@ -134,16 +134,26 @@ struct SchedulerBenchmark {
         name: String,
         users: Int,
         due: Int,
-        open: () async throws -> (SQLBillingStore, () async throws -> Void),
+        postgresURL: String?,
         logger: Logger
     ) async throws {
+        /// Measures on a fresh store: a new SQLite file, or a new schema of the PostgreSQL at `postgresURL`.
+        func measured(users: Int) async throws -> Figures {
+            var figures = Figures()
+            if let postgresURL {
+                try await BenchmarkStore.withPostgresStore(url: postgresURL, logger: logger) { store in
+                    figures = try await Self.measure(store, users: users, due: due, logger: logger)
+                }
+            } else {
+                try await BenchmarkStore.withSQLiteStore(logger: logger) { store in
+                    figures = try await Self.measure(store, users: users, due: due, logger: logger)
+                }
+            }
+            return figures
+        }
         let baselineUsers = due + 10_000
-        let (small, closeSmall) = try await open()
-        let baseline = try await Self.measure(small, users: baselineUsers, due: due, logger: logger)
-        try await closeSmall()
-        let (large, closeLarge) = try await open()
-        let figures = try await Self.measure(large, users: users, due: due, logger: logger)
-        try await closeLarge()
+        let baseline = try await measured(users: baselineUsers)
+        let figures = try await measured(users: users)
         print(
             "\(name): scheduler with \(figures.users) users (3 jobs each; \(due) fall due at once), against \(baselineUsers) users"
         )

@@ -1,6 +1,7 @@
 // Bilean benchmarks (not tests): run `scripts/bench` (release build; starts a throw-away PostgreSQL).
 //   bilean-bench [--events N] [--batch N]
-//   bilean-bench --scheduler-users N [--scheduler-due N]                  (scripts/bench-scheduler)
+//   bilean-bench --scheduler-users N [--scheduler-due N] [--scheduler-database sqlite|postgres]
+//                                                                          (scripts/bench-scheduler)
 //   bilean-bench --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
 //                                                                          (scripts/bench-rerating)
 // Each figure is reported with a baseline measured in the same run, and their ratio, because this machine is
@@ -19,6 +20,7 @@ var eventCount = 5000
 var batchSize = 100
 var schedulerUsers: Int?
 var schedulerDue = 20_000
+var schedulerDatabase = "sqlite"
 var reratingUsers: Int?
 var reratingDatabase = "sqlite"
 var reratingBatch = 200
@@ -29,13 +31,15 @@ while let argument = arguments.popFirst() {
     case "--batch": batchSize = Int(arguments.popFirst() ?? "") ?? batchSize
     case "--scheduler-users": schedulerUsers = Int(arguments.popFirst() ?? "")
     case "--scheduler-due": schedulerDue = Int(arguments.popFirst() ?? "") ?? schedulerDue
+    case "--scheduler-database": schedulerDatabase = arguments.popFirst() ?? ""
     case "--rerating-users": reratingUsers = Int(arguments.popFirst() ?? "")
     case "--rerating-database": reratingDatabase = arguments.popFirst() ?? ""
     case "--rerating-batch": reratingBatch = Int(arguments.popFirst() ?? "") ?? reratingBatch
     default:
         print(
             """
-            usage: bilean-bench [--events N] [--batch N] | --scheduler-users N [--scheduler-due N]
+            usage: bilean-bench [--events N] [--batch N]
+                   | --scheduler-users N [--scheduler-due N] [--scheduler-database sqlite|postgres]
                    | --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
             """
         )
@@ -212,7 +216,7 @@ if let users = reratingUsers {
         let (log, batch) = (logger, max(1, reratingBatch))
         switch reratingDatabase {
         case "sqlite":
-            try await ReratingBenchmark.withSQLiteStore(logger: log) { store in
+            try await BenchmarkStore.withSQLiteStore(logger: log) { store in
                 try await ReratingBenchmark.run(
                     name: "SQLite (WAL, synchronous=FULL)",
                     users: users,
@@ -222,15 +226,11 @@ if let users = reratingUsers {
                 )
             }
         case "postgres":
-            let environment = ProcessInfo.processInfo.environment
-            guard
-                let url = [environment["BILEAN_BENCH_POSTGRES_URL"], environment["BILEAN_TEST_POSTGRES_URL"]]
-                    .compactMap(\.self).first(where: { !$0.isEmpty })
-            else {
+            guard let url = BenchmarkStore.postgresURL() else {
                 print("--rerating-database postgres needs BILEAN_BENCH_POSTGRES_URL or BILEAN_TEST_POSTGRES_URL")
                 exit(2)
             }
-            try await ReratingBenchmark.withPostgresStore(url: url, logger: log) { store in
+            try await BenchmarkStore.withPostgresStore(url: url, logger: log) { store in
                 try await ReratingBenchmark.run(
                     name: "PostgreSQL",
                     users: users,
@@ -253,28 +253,31 @@ if let users = reratingUsers {
 if let users = schedulerUsers {
     do {
         let log = logger
-        try await SchedulerBenchmark.run(
-            name: "SQLite (WAL, synchronous=FULL)",
-            users: users,
-            due: schedulerDue,
-            open: {
-                let directory = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("bilean-bench-\(UUID().uuidString)")
-                let driver = try await SQLiteDriver.open(
-                    path: directory.appendingPathComponent("bench.sqlite").path,
-                    logger: log
-                )
-                let store = try await SQLBillingStore.open(driver: driver, logger: log)
-                return (
-                    store,
-                    {
-                        try await driver.close()
-                        try? FileManager.default.removeItem(at: directory)
-                    }
-                )
-            },
-            logger: log
-        )
+        switch schedulerDatabase {
+        case "sqlite":
+            try await SchedulerBenchmark.run(
+                name: "SQLite (WAL, synchronous=FULL)",
+                users: users,
+                due: schedulerDue,
+                postgresURL: nil,
+                logger: log
+            )
+        case "postgres":
+            guard let url = BenchmarkStore.postgresURL() else {
+                print("--scheduler-database postgres needs BILEAN_BENCH_POSTGRES_URL or BILEAN_TEST_POSTGRES_URL")
+                exit(2)
+            }
+            try await SchedulerBenchmark.run(
+                name: "PostgreSQL",
+                users: users,
+                due: schedulerDue,
+                postgresURL: url,
+                logger: log
+            )
+        default:
+            print("--scheduler-database is sqlite or postgres, not \(schedulerDatabase)")
+            exit(2)
+        }
     } catch {
         print("benchmark failed: \(String(reflecting: error))")
         exit(1)

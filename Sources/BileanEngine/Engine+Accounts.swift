@@ -19,6 +19,25 @@ extension Engine {
         return shown
     }
 
+    /// The live resources that present users' real-time balances, by user: only those of users with an open
+    /// interval. A resource adds to the real-time balance (``ResourceBilling/openCost(at:)``) under exactly the
+    /// conditions under which it counts in its user's ``OpenAccrual`` (active, billed, at a non-zero rate), so a user
+    /// whose count is zero has nothing to read: a page of users who bill nothing reads no resource at all.
+    func presentingResources(
+        of users: [User],
+        in transaction: any StoreTransaction
+    ) async throws -> [String: [Resource]] {
+        let open = users.filter { $0.accrual.count > 0 }.map(\.id)
+        guard !open.isEmpty else { return [:] }
+        return Dictionary(grouping: try await transaction.liveResources(userIDs: open), by: \.userID)
+    }
+
+    /// ``presentingResources(of:in:)`` for one user.
+    func presentingResources(of user: User, in transaction: any StoreTransaction) async throws -> [Resource] {
+        guard user.accrual.count > 0 else { return [] }
+        return try await transaction.liveResources(userID: user.id)
+    }
+
     /// When the balance reaches −credit (`overdrawnAt`: the prediction, or the instant it did if it already has)
     /// and when the freeze falls due, `[freeze] grace_period` later; `nil` when the balance never falls.
     func freezeInstants(of user: User, from now: BillingTime) -> (overdrawnAt: BillingTime?, freezeAt: BillingTime?) {
@@ -199,7 +218,7 @@ extension Engine {
         let users = try await self.thawingCovered(users, pending: &pending, now: now, in: transaction)
         try await pending.flush(to: transaction)
         guard !users.isEmpty else { return [:] }
-        let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
+        let live = try await self.presentingResources(of: users, in: transaction)
         let saved = try await self.saveReassessed(users, trigger: trigger, now: now, in: transaction)
         return Dictionary(uniqueKeysWithValues: saved.map { ($0.id, ($0, live[$0.id] ?? [])) })
     }

@@ -8,7 +8,7 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("list users", readOnly: true) { transaction in
             let users = try await transaction.users(query)
-            let live = Dictionary(grouping: try await transaction.liveResources(userIDs: users.map(\.id)), by: \.userID)
+            let live = try await self.presentingResources(of: users, in: transaction)
             return users.map { self.presented($0, resources: live[$0.id] ?? [], at: now) }
         }
     }
@@ -17,7 +17,7 @@ extension Engine {
         let now = self.now()
         return try await self.transaction("show user", readOnly: true) { transaction in
             let user = try await self.liveUser(id, lock: false, in: transaction)
-            let resources = try await transaction.liveResources(userID: id)
+            let resources = try await self.presentingResources(of: user, in: transaction)
             return self.presented(user, resources: resources, at: now)
         }
     }
@@ -32,10 +32,18 @@ extension Engine {
                 guard let user = try await transaction.user(id, lock: false) else {
                     throw BileanError.notFound("User", id)
                 }
-                return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
+                return self.presented(
+                    user,
+                    resources: try await self.presentingResources(of: user, in: transaction),
+                    at: now
+                )
             }
             let user = try await self.createUserLocked(id: id, name: name, now: now, in: transaction)
-            return self.presented(user, resources: try await transaction.liveResources(userID: id), at: now)
+            return self.presented(
+                user,
+                resources: try await self.presentingResources(of: user, in: transaction),
+                at: now
+            )
         }
     }
 
@@ -145,7 +153,7 @@ extension Engine {
                 guard done.userID == userID, done.value == value else {
                     throw BileanError.conflict("Recharge \(id) was made with other values")
                 }
-                let resources = try await transaction.liveResources(userID: userID)
+                let resources = try await self.presentingResources(of: user, in: transaction)
                 return self.presented(user, resources: resources, at: now)
             }
             user.balance += value
