@@ -98,7 +98,7 @@ package struct Engine: BillingEngine {
 
     /// A new random id.
     func newID() -> String {
-        UUID().uuidString.lowercased()
+        RandomID.uuid()
     }
 
     /// Runs `body` in one transaction (`readOnly`: one that only reads), turning every error that is not a

@@ -505,7 +505,7 @@ package enum BileanServer {
                             logger: logger,
                             factory: metrics.factory,
                             now: { BillingTime(date: Date()) },
-                            newID: { UUID().uuidString.lowercased() }
+                            newID: { RandomID.uuid() }
                         ),
                         engine: engine,
                         owner: self.configuration.owner,

@@ -200,6 +200,37 @@ struct MoneyTests {
         #expect(Money(units: units).description == text)
     }
 
+    /// The text written from the digits (``Money/appendDescription(to:)``, under ``Money/description``) is the one
+    /// the standard library's printing of the whole and fraction parts gives, over random amounts of every size,
+    /// beyond 64 bits of whole units too; appended after other bytes, it leaves them alone.
+    @Test func descriptionMatchesTheStandardLibrarysDigits() {
+        func reference(_ units: Int128) -> String {
+            let (whole, fraction) = units.magnitude.quotientAndRemainder(dividingBy: 1_000_000_000_000)
+            var text = (units < 0 ? "-" : "") + String(whole)
+            if fraction != 0 {
+                var digits = String(repeating: "0", count: 12 - String(fraction).count) + String(fraction)
+                while digits.last == "0" { digits.removeLast() }
+                text += "." + digits
+            }
+            return text
+        }
+        var generator = SystemRandomNumberGenerator()
+        let limit = Money.maxMagnitude.units
+        for _ in 0..<20_000 {
+            // A random number of significant bits, so that small and large amounts are both common.
+            let bits = Int.random(in: 0...126, using: &generator)
+            var units = Int128.random(in: 0...(Int128(1) << bits), using: &generator)
+            units = min(units, limit)
+            if Bool.random(using: &generator) { units = -units }
+            if Int.random(in: 0..<4, using: &generator) == 0 { units -= units % 1_000_000 }
+            let money = Money(units: units)
+            #expect(money.description == reference(units))
+            var bytes: [UInt8] = Array("x:".utf8)
+            money.appendDescription(to: &bytes)
+            #expect(bytes == Array(("x:" + reference(units)).utf8))
+        }
+    }
+
     @Test func negativeZeroPrintsAsZero() throws {
         #expect(try Money(parsing: "-0").description == "0")
         #expect(try Money(parsing: "-0.0000000000001").description == "0")

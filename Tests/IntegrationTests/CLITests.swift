@@ -1,6 +1,11 @@
 import BileanCore
+import BileanTestSupport
 import Foundation
 import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The real `bilean` CLI against a real `bilean-server` (all-in-one, SQLite) on a free port.
 @Suite("bilean CLI against bilean-server")
@@ -226,6 +231,74 @@ struct CLITests {
             let badKey = try await server.cli("user-list", "--sort-key", "password")
             #expect(badKey.status == 1)
             #expect(badKey.stderr.contains("Unsupported sort key 'password'"), "\(badKey.stderr)")
+        }
+    }
+
+    /// `bilean user-list -f json | head -c 1`: the reader goes away while the CLI writes. It stops quietly with
+    /// status 141 (what a shell reports for a command killed by SIGPIPE), not a crash and a backtrace; a write that
+    /// fails otherwise (a full disk: /dev/full) is an `ERROR:` line and status 1.
+    @Test func aClosedPipeOrAFullDiskEndsTheCommandCleanly() async throws {
+        try await Self.withServer { server, directory in
+            // 400 projects: about 140 KB of JSON, more than a pipe holds (64 KiB), so the CLI is still writing when
+            // the reader closes its end.
+            for index in 0..<400 {
+                var request = URLRequest(
+                    url: try #require(URL(string: "\(server.url)/v1/users/project-\(index)/action"))
+                )
+                request.httpMethod = "POST"
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                request.httpBody = Data(#"{"recharge": {"value": "1"}}"#.utf8)
+                let (_, response) = try await URLSession.shared.data(for: request)
+                #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            }
+            let arguments = ["user-list", "-f", "json", "--limit", "500"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["BILEAN_URL"] = server.url
+
+            let fifo = directory.appendingPathComponent("stdout.fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            // The read end first (non-blocking, so that opening it does not wait for a writer): the CLI's open of
+            // the write end then succeeds at once.
+            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+            #expect(reader >= 0)
+            let stderrPath = directory.appendingPathComponent("pipe.err").path
+            let piped = ChildProcess(
+                executable: BileanProcesses.binaryDirectory.appendingPathComponent("bilean").path,
+                arguments: arguments,
+                environment: environment,
+                standardOutput: .file(fifo),
+                standardError: .file(stderrPath)
+            )
+            try piped.run()
+            // Read one byte once the CLI starts writing, then close: its write of the rest fails with EPIPE.
+            var byte: UInt8 = 0
+            let deadline = ContinuousClock.now + .seconds(60)
+            while read(reader, &byte, 1) != 1 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(byte == UInt8(ascii: "["))
+            close(reader)
+            while piped.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            piped.waitUntilExit()
+            #expect(piped.terminationReason == .exit)
+            #expect(piped.terminationStatus == 141)
+            #expect(try String(contentsOfFile: stderrPath, encoding: .utf8) == "")
+
+            let fullStderr = directory.appendingPathComponent("full.err").path
+            let full = ChildProcess(
+                executable: BileanProcesses.binaryDirectory.appendingPathComponent("bilean").path,
+                arguments: arguments,
+                environment: environment,
+                standardOutput: .file("/dev/full"),
+                standardError: .file(fullStderr)
+            )
+            try full.run()
+            while full.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            full.waitUntilExit()
+            #expect(full.terminationReason == .exit)
+            #expect(full.terminationStatus == 1)
+            let message = try String(contentsOfFile: fullStderr, encoding: .utf8)
+            #expect(message == "ERROR: cannot write to standard output: No space left on device\n")
         }
     }
 

@@ -70,13 +70,25 @@ package struct JSONStreamWriter {
         self.followsValue = true
     }
 
+    /// An amount as its exact decimal string (``Money/description``), or `null`. Its characters (digits, `-`, `.`)
+    /// never need escaping: they go straight out.
+    /// - Parameter amount: The amount, or `nil` for `null`.
+    package mutating func money(_ amount: Money?) {
+        self.quoted(amount) { $0.appendDescription(to: &$1) }
+    }
+
     /// An instant as its ``BillingTime/iso8601`` string, or `null`.
     /// - Parameter instant: The instant, or `nil` for `null`.
     package mutating func time(_ instant: BillingTime?) {
+        self.quoted(instant) { $0.appendISO8601(to: &$1) }
+    }
+
+    /// A string whose characters never need escaping, its bytes appended by `append`, or `null`.
+    private mutating func quoted<Value>(_ value: Value?, _ append: (Value, inout [UInt8]) -> Void) {
         self.separate()
-        if let instant {
+        if let value {
             self.base.output.append(UInt8(ascii: "\""))
-            instant.appendISO8601(to: &self.base.output)
+            append(value, &self.base.output)
             self.base.output.append(UInt8(ascii: "\""))
         } else {
             self.base.output.append(contentsOf: Self.null)

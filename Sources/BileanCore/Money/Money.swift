@@ -173,15 +173,52 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
     /// The canonical decimal text: no exponent, trailing fraction zeros trimmed, no trailing `.`, never `-0`,
     /// e.g. `100`, `-0.5`, `99.99972222`, `0.000000000001`, `0`.
     package var description: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        self.appendDescription(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 bytes of ``description`` to `bytes`, without building a `String` (a JSON body or a
+    /// stored value writes them straight out: every amount of every row of a page of users goes through here).
+    /// - Parameter bytes: Where to append.
+    package func appendDescription(to bytes: inout [UInt8]) {
         let (whole, fraction) = self.units.magnitude.quotientAndRemainder(dividingBy: UInt128(Self.unitsPerOne))
-        var text = self.units < 0 ? "-" : ""
-        text += String(whole)
-        if fraction != 0 {
-            var digits = Self.zeroPadded(String(fraction), toLength: Self.scale)
-            while digits.last == "0" { digits.removeLast() }
-            text += "." + digits
+        if self.units < 0 { bytes.append(UInt8(ascii: "-")) }
+        if let small = UInt64(exactly: whole) {
+            Self.appendDigits(of: small, minimumCount: 1, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(whole).utf8)
         }
-        return text
+        guard fraction != 0 else { return }
+        // Below 10^12: fits 64 bits. Its trailing zeros are trimmed, its leading ones kept.
+        var digits = UInt64(truncatingIfNeeded: fraction)
+        var count = Self.scale
+        while digits % 10 == 0 {
+            digits /= 10
+            count -= 1
+        }
+        bytes.append(UInt8(ascii: "."))
+        Self.appendDigits(of: digits, minimumCount: count, to: &bytes)
+    }
+
+    /// Appends the decimal digits of `value`, padded with leading zeros to at least `minimumCount` digits.
+    private static func appendDigits(of value: UInt64, minimumCount: Int, to bytes: inout [UInt8]) {
+        // At most 20 digits for a 64-bit value; the padding asks for at most ``scale``.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var rest = value
+            var start = 20
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            while 20 - start < minimumCount {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start..<20]))
+        }
     }
 
     /// The amount for display, rounded half to even to `fractionDigits` digits and always showing exactly that

@@ -31,10 +31,84 @@ package struct SQLRow: Sendable {
         return .null
     }
 
+    /// A column by name, to read as a type.
+    package func field(_ column: String) -> SQLField {
+        SQLField(value: self[column], column: column)
+    }
+
+    /// The column at `position`, whose name is known to be `column` (a decoder that has checked the result's
+    /// column names once reads each row by position, without a scan of the names per value).
+    package func field(at position: Int, _ column: String) -> SQLField {
+        SQLField(value: self.values.indices.contains(position) ? self.values[position] : .null, column: column)
+    }
+
     /// A text column that may be NULL.
     /// - Throws: ``StoreError`` if the column holds something else.
     package func optionalText(_ column: String) throws(StoreError) -> String? {
-        switch self[column] {
+        try self.field(column).optionalText()
+    }
+
+    /// A text column.
+    /// - Throws: ``StoreError`` if the column is NULL or not text.
+    package func text(_ column: String) throws(StoreError) -> String {
+        try self.field(column).text()
+    }
+
+    /// An integer column that may be NULL.
+    /// - Throws: ``StoreError`` if the column holds something else.
+    package func optionalInteger(_ column: String) throws(StoreError) -> Int64? {
+        try self.field(column).optionalInteger()
+    }
+
+    /// An integer column.
+    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
+    package func integer(_ column: String) throws(StoreError) -> Int64 {
+        try self.field(column).integer()
+    }
+
+    /// A time column (microseconds) that may be NULL.
+    /// - Throws: ``StoreError`` if the column holds something else.
+    package func optionalTime(_ column: String) throws(StoreError) -> BillingTime? {
+        try self.field(column).optionalTime()
+    }
+
+    /// A time column.
+    /// - Throws: ``StoreError`` if the column is NULL or not a time.
+    package func time(_ column: String) throws(StoreError) -> BillingTime {
+        try self.field(column).time()
+    }
+
+    /// A money column (exact decimal text).
+    /// - Throws: ``StoreError`` if the column is NULL or not a decimal.
+    package func money(_ column: String) throws(StoreError) -> Money {
+        try self.field(column).money()
+    }
+
+    /// A big-integer column (exact decimal text).
+    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
+    package func bigInteger(_ column: String) throws(StoreError) -> Int128 {
+        try self.field(column).bigInteger()
+    }
+
+    /// A JSON column.
+    /// - Throws: ``StoreError`` if the column is NULL or not JSON.
+    package func json(_ column: String) throws(StoreError) -> JSONValue {
+        try self.field(column).json()
+    }
+}
+
+/// One value of a row with its column's name, read as a type; a value of another type is reported as corrupt
+/// under that name.
+package struct SQLField: Sendable {
+    /// The raw value.
+    package let value: SQLValue
+    /// The column's name, for errors.
+    package let column: String
+
+    /// A text value that may be NULL.
+    /// - Throws: ``StoreError`` if the value holds something else.
+    package func optionalText() throws(StoreError) -> String? {
+        switch self.value {
         case .null: return nil
         case .text(let text): return text
         case .integer(let value): return String(value)
@@ -43,83 +117,83 @@ package struct SQLRow: Sendable {
         }
     }
 
-    /// A text column.
-    /// - Throws: ``StoreError`` if the column is NULL or not text.
-    package func text(_ column: String) throws(StoreError) -> String {
-        guard let text = try self.optionalText(column) else { throw StoreError.corrupt(column, "NULL") }
+    /// A text value.
+    /// - Throws: ``StoreError`` if the value is NULL or not text.
+    package func text() throws(StoreError) -> String {
+        guard let text = try self.optionalText() else { throw StoreError.corrupt(self.column, "NULL") }
         return text
     }
 
-    /// An integer column that may be NULL.
-    /// - Throws: ``StoreError`` if the column holds something else.
-    package func optionalInteger(_ column: String) throws(StoreError) -> Int64? {
-        switch self[column] {
+    /// An integer value that may be NULL.
+    /// - Throws: ``StoreError`` if the value holds something else.
+    package func optionalInteger() throws(StoreError) -> Int64? {
+        switch self.value {
         case .null: return nil
         case .integer(let value): return value
         case .text(let text):
-            guard let value = Int64(text) else { throw StoreError.corrupt(column, text) }
+            guard let value = Int64(text) else { throw StoreError.corrupt(self.column, text) }
             return value
-        case .money, .bigInteger: throw StoreError.corrupt(column, "a decimal")
+        case .money, .bigInteger: throw StoreError.corrupt(self.column, "a decimal")
         }
     }
 
-    /// An integer column.
-    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
-    package func integer(_ column: String) throws(StoreError) -> Int64 {
-        guard let value = try self.optionalInteger(column) else { throw StoreError.corrupt(column, "NULL") }
+    /// An integer value.
+    /// - Throws: ``StoreError`` if the value is NULL or not an integer.
+    package func integer() throws(StoreError) -> Int64 {
+        guard let value = try self.optionalInteger() else { throw StoreError.corrupt(self.column, "NULL") }
         return value
     }
 
-    /// A time column (microseconds) that may be NULL.
-    /// - Throws: ``StoreError`` if the column holds something else.
-    package func optionalTime(_ column: String) throws(StoreError) -> BillingTime? {
-        try self.optionalInteger(column).map { BillingTime(microseconds: $0) }
+    /// A time value (microseconds) that may be NULL.
+    /// - Throws: ``StoreError`` if the value holds something else.
+    package func optionalTime() throws(StoreError) -> BillingTime? {
+        try self.optionalInteger().map { BillingTime(microseconds: $0) }
     }
 
-    /// A time column.
-    /// - Throws: ``StoreError`` if the column is NULL or not a time.
-    package func time(_ column: String) throws(StoreError) -> BillingTime {
-        BillingTime(microseconds: try self.integer(column))
+    /// A time value.
+    /// - Throws: ``StoreError`` if the value is NULL or not a time.
+    package func time() throws(StoreError) -> BillingTime {
+        BillingTime(microseconds: try self.integer())
     }
 
-    /// A money column (exact decimal text).
-    /// - Throws: ``StoreError`` if the column is NULL or not a decimal.
-    package func money(_ column: String) throws(StoreError) -> Money {
-        let text = try self.text(column)
+    /// A money value (exact decimal text).
+    /// - Throws: ``StoreError`` if the value is NULL or not a decimal.
+    package func money() throws(StoreError) -> Money {
+        let text = try self.text()
         var plain = text
         if let units = plain.withUTF8({ StoredMoneyText.units($0) }) { return Money(units: units) }
         do {
-            return try Money(parsing: text, field: column)
+            return try Money(parsing: text, field: self.column)
         } catch {
-            throw StoreError.corrupt(column, text)
+            throw StoreError.corrupt(self.column, text)
         }
     }
 
-    /// A big-integer column (exact decimal text).
-    /// - Throws: ``StoreError`` if the column is NULL or not an integer.
-    package func bigInteger(_ column: String) throws(StoreError) -> Int128 {
-        let text = try self.text(column)
+    /// A big-integer value (exact decimal text).
+    /// - Throws: ``StoreError`` if the value is NULL or not an integer.
+    package func bigInteger() throws(StoreError) -> Int128 {
+        let text = try self.text()
         if let value = Int128(text) { return value }
         // PostgreSQL may render NUMERIC(60,0) values without a fraction; accept a ".0…" tail defensively.
         let digits = text.split(separator: ".", maxSplits: 1)
         guard let whole = digits.first, let value = Int128(String(whole)),
             digits.count == 1 || digits[1].allSatisfy({ $0 == "0" })
         else {
-            throw StoreError.corrupt(column, text)
+            throw StoreError.corrupt(self.column, text)
         }
         return value
     }
 
-    /// A JSON column.
-    /// - Throws: ``StoreError`` if the column is NULL or not JSON.
-    package func json(_ column: String) throws(StoreError) -> JSONValue {
-        let text = try self.text(column)
+    /// A JSON value.
+    /// - Throws: ``StoreError`` if the value is NULL or not JSON.
+    package func json() throws(StoreError) -> JSONValue {
+        let text = try self.text()
         // Core's own reader: several times faster than Foundation's decoder on the billing hot path, and it keeps
         // each number's text exactly as it was stored (the store writes canonical decimal text).
         do throws(ExactJSONReader.Failure) {
             return try ExactJSONReader.parse(Array(text.utf8), maximumDepth: 512)
         } catch {
-            throw StoreError.corrupt(column, "invalid JSON")
+            throw StoreError.corrupt(self.column, "invalid JSON")
         }
     }
 }

@@ -144,23 +144,34 @@ final class SQLiteConnection: @unchecked Sendable {
         case .null: return sqlite3_bind_null(statement, index)
         case .integer(let number): return sqlite3_bind_int64(statement, index, number)
         case .text(let text): return Self.bind(text: text, at: index, in: statement)
-        case .money(let money): return Self.bind(text: money.description, at: index, in: statement)
+        case .money(let money):
+            // The amount's text straight from its digits, without a String in between.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(48)
+            money.appendDescription(to: &bytes)
+            return bytes.withUnsafeBufferPointer { Self.bind(utf8: $0, at: index, in: statement) }
         case .bigInteger(let number): return Self.bind(text: String(number), at: index, in: statement)
         }
     }
 
     private static func bind(text: String, at index: Int32, in statement: OpaquePointer) -> Int32 {
+        var text = text
+        return text.withUTF8 { Self.bind(utf8: $0, at: index, in: statement) }
+    }
+
+    private static func bind(
+        utf8 bytes: UnsafeBufferPointer<UInt8>,
+        at index: Int32,
+        in statement: OpaquePointer
+    ) -> Int32 {
         // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        var text = text
-        return text.withUTF8 { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { characters in
-                // An empty buffer has no address, and a NULL pointer would bind NULL instead of ''.
-                guard let address = characters.baseAddress else {
-                    return sqlite3_bind_text(statement, index, "", 0, transient)
-                }
-                return sqlite3_bind_text(statement, index, address, Int32(characters.count), transient)
+        return bytes.withMemoryRebound(to: CChar.self) { characters in
+            // An empty buffer has no address, and a NULL pointer would bind NULL instead of ''.
+            guard let address = characters.baseAddress else {
+                return sqlite3_bind_text(statement, index, "", 0, transient)
             }
+            return sqlite3_bind_text(statement, index, address, Int32(characters.count), transient)
         }
     }
 

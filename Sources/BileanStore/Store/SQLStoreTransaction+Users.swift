@@ -25,29 +25,51 @@ extension SQLStoreTransaction {
         defaultSort: ["created_at"]
     )
 
-    static func decodeUser(_ row: SQLRow) throws -> User {
-        let statusText = try row.text("status")
+    /// The names of ``userColumns``' columns, in order.
+    static let userColumnNames = [
+        "id", "name", "policy_id", "balance", "rate", "credit", "last_bill", "status", "status_reason", "created_at",
+        "updated_at", "deleted_at", "open_weighted_start", "open_residue", "open_count", "frozen_at", "overdrawn_at",
+    ]
+
+    /// Decodes the rows of a query for ``userColumns``. Their column names (one array shared by the rows of a
+    /// result) are checked once; then each row is read by position, without a scan of the names per value (a
+    /// tenth of a page of users' time, perf). Rows with other columns are read by name.
+    static func decodeUsers(_ rows: [SQLRow]) throws -> [User] {
+        guard let first = rows.first else { return [] }
+        let byPosition = first.columns == Self.userColumnNames
+        return try rows.map { row throws in
+            try Self.decodeUser(row, byPosition: byPosition && row.columns.count == Self.userColumnNames.count)
+        }
+    }
+
+    /// Decodes a row of ``userColumns``, by name, or by position when its columns are known to be in their order.
+    static func decodeUser(_ row: SQLRow, byPosition: Bool = false) throws -> User {
+        func field(_ position: Int) -> SQLField {
+            let name = Self.userColumnNames[position]
+            return byPosition ? row.field(at: position, name) : row.field(name)
+        }
+        let statusText = try field(7).text()
         guard let status = UserStatus(rawValue: statusText) else { throw StoreError.corrupt("status", statusText) }
         return User(
-            id: try row.text("id"),
-            name: try row.optionalText("name"),
-            policyID: try row.optionalText("policy_id"),
-            balance: try row.money("balance"),
-            rate: Rate(unitsPerHour: try row.bigInteger("rate")),
+            id: try field(0).text(),
+            name: try field(1).optionalText(),
+            policyID: try field(2).optionalText(),
+            balance: try field(3).money(),
+            rate: Rate(unitsPerHour: try field(4).bigInteger()),
             accrual: OpenAccrual(
-                weightedStart: try row.bigInteger("open_weighted_start"),
-                residue: try row.bigInteger("open_residue"),
-                count: Int(try row.integer("open_count"))
+                weightedStart: try field(12).bigInteger(),
+                residue: try field(13).bigInteger(),
+                count: Int(try field(14).integer())
             ),
-            credit: try row.money("credit"),
-            lastBill: try row.optionalTime("last_bill"),
+            credit: try field(5).money(),
+            lastBill: try field(6).optionalTime(),
             status: status,
-            statusReason: try row.optionalText("status_reason"),
-            createdAt: try row.time("created_at"),
-            updatedAt: try row.optionalTime("updated_at"),
-            deletedAt: try row.optionalTime("deleted_at"),
-            frozenAt: try row.optionalTime("frozen_at"),
-            overdrawnAt: try row.optionalTime("overdrawn_at")
+            statusReason: try field(8).optionalText(),
+            createdAt: try field(9).time(),
+            updatedAt: try field(10).optionalTime(),
+            deletedAt: try field(11).optionalTime(),
+            frozenAt: try field(15).optionalTime(),
+            overdrawnAt: try field(16).optionalTime()
         )
     }
 
@@ -56,7 +78,7 @@ extension SQLStoreTransaction {
         let rows = try await self.query(
             "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(id)\(unsafeRaw: suffix)"
         )
-        return try rows.first.map(Self.decodeUser)
+        return try Self.decodeUsers(rows).first
     }
 
     @discardableResult
@@ -123,19 +145,21 @@ extension SQLStoreTransaction {
 
     func lockUsers(_ ids: [String]) async throws -> [User] {
         let suffix = self.dialect.forUpdate
-        return try await self.selectIn("id", ids) { condition in
+        let rows = try await self.selectIn("id", ids) { condition in
             "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id\(unsafeRaw: suffix)"
-        }.map(Self.decodeUser)
+        }
+        return try Self.decodeUsers(rows)
     }
 
     func users(ids: [String]) async throws -> [User] {
-        try await self.selectIn("id", ids) { condition in
+        let rows = try await self.selectIn("id", ids) { condition in
             "SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE \(condition) ORDER BY id"
-        }.map(Self.decodeUser)
+        }
+        return try Self.decodeUsers(rows)
     }
 
     func users(_ query: ListQuery) async throws -> [User] {
-        try await self.list(Self.userTable, query).map(Self.decodeUser)
+        try Self.decodeUsers(try await self.list(Self.userTable, query))
     }
 
     func countUsers(policyID: String) async throws -> Int {
