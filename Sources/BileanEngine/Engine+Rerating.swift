@@ -399,12 +399,11 @@ extension Engine {
             self.record(charge, resource: resource, user: &user, pending: &pending)
             recorded += 1
         }
-        for index in rerating.plan.changed {
+        for change in rerating.plan.changed {
             pending.updateRate(
                 resourceID: resource.id,
-                messageID: rerating.records[index].entry.messageID,
-                rate: rerating.plan.entries.first { $0.messageID == rerating.records[index].entry.messageID }?.rate
-                    ?? rerating.records[index].entry.rate
+                messageID: rerating.records[change.index].entry.messageID,
+                rate: change.rate
             )
         }
         for marker in [rerating.plan.startMarker, rerating.plan.endMarker].compactMap(\.self) {

@@ -22,7 +22,7 @@ struct ReratingPlanTests {
             window: Self.at(5)..<Self.at(15),
             markerIDs: ("start", "end")
         )
-        #expect(plan.changed == [1])
+        #expect(plan.changed == [ReratingPlan.Change(index: 1, rate: Self.rate(5))])
         #expect(plan.startMarker?.inForce == 0)
         #expect(plan.startMarker?.entry == Self.entry("start", .update, 5, 3))
         #expect(plan.endMarker?.inForce == 1)
@@ -48,7 +48,8 @@ struct ReratingPlanTests {
             markerIDs: ("start", "end")
         )
         #expect(whole.startMarker == nil && whole.endMarker == nil)
-        #expect(whole.changed == [0, 1])
+        #expect(whole.changed.map(\.index) == [0, 1])
+        #expect(whole.changed.map(\.rate) == [Self.rate(3), Self.rate(5)])
         // An entry the draft does not price (nil) keeps its rate, and a marker in its stretch keeps it too.
         let kept = ReratingPlan(
             canonical: Self.history,
@@ -57,7 +58,7 @@ struct ReratingPlanTests {
             markerIDs: ("start", "end")
         )
         #expect(kept.startMarker?.entry.rate == Self.rate(1))
-        #expect(kept.changed == [1])
+        #expect(kept.changed.map(\.index) == [1])
     }
 
     @Test func frozenStretchesRunFromAFreezeToItsThaw() {

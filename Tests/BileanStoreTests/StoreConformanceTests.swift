@@ -45,6 +45,33 @@ struct StoreConformanceTests {
         }
     }
 
+    /// How far applied re-ratings reach is asked once per batch of notifications: the database answers from the
+    /// partial index of migration 9 (a seek), not by reading every kept preview.
+    @Test(arguments: TestDatabase.available)
+    func theAppliedReratingsEndIsASeekInAnIndex(_ database: TestDatabase) async throws {
+        try await database.withStore { store in
+            let plan = try await store.driver.withTransaction { connection in
+                switch connection.dialect {
+                case .sqlite:
+                    return try await connection.query(
+                        """
+                        EXPLAIN QUERY PLAN SELECT MAX(end_time) AS until FROM reratings WHERE applied_at IS NOT NULL
+                        """
+                    ).map { try $0.text("detail") }
+                case .postgres:
+                    // The planner may still scan a table this small; the index is there for it to use.
+                    return try await connection.query(
+                        """
+                        SELECT indexdef AS detail FROM pg_indexes
+                        WHERE schemaname = current_schema() AND indexname = 'reratings_applied_end'
+                        """
+                    ).map { try $0.text("detail") }
+                }
+            }
+            #expect(plan.contains { $0.contains("reratings_applied_end") }, "\(plan)")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func migrationThreeFillsTheOpenIntervalSumsFromTheResources(_ database: TestDatabase) async throws {
         try await database.withStore { store in

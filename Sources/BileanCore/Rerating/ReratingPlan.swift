@@ -15,8 +15,22 @@ package struct ReratingPlan: Sendable, Hashable {
 
     /// The history with the draft rates, markers included, in canonical order.
     package var entries: [TimelineEntry]
-    /// The indices (in the input) of the entries whose rate changes.
-    package var changed: [Int]
+    /// An entry of the input whose rate the draft changes.
+    package struct Change: Sendable, Hashable {
+        /// Its index in the input.
+        package var index: Int
+        /// Its rate under the draft.
+        package var rate: Rate
+
+        /// Creates a change.
+        package init(index: Int, rate: Rate) {
+            self.index = index
+            self.rate = rate
+        }
+    }
+
+    /// The entries of the input whose rate changes, in input order, with their new rates.
+    package var changed: [Change]
     /// The marker at the window's start, if the resource was billed from before it.
     package var startMarker: Marker?
     /// The marker at the window's end, if the resource is still billed after it.
@@ -36,12 +50,12 @@ package struct ReratingPlan: Sendable, Hashable {
         markerIDs: (start: String, end: String)
     ) {
         var entries = canonical
-        var changed: [Int] = []
+        var changed: [Change] = []
         for index in canonical.indices where canonical[index].action != .delete {
             guard window.contains(canonical[index].time), let draft = draftRates[index] else { continue }
             if draft != canonical[index].rate {
                 entries[index].rate = draft
-                changed.append(index)
+                changed.append(Change(index: index, rate: draft))
             }
         }
         let pricing = canonical.indices.filter { canonical[$0].action != .delete }
