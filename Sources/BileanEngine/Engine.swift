@@ -96,9 +96,10 @@ package struct Engine: BillingEngine {
         self.metrics = EngineMetrics(factory: metrics)
     }
 
-    /// A new random id.
+    /// A new id: a time-ordered UUID (``RandomID/timeOrdered(milliseconds:)``), so that stored rows keyed by it go
+    /// to the end of their index.
     func newID() -> String {
-        RandomID.uuid()
+        RandomID.timeOrdered()
     }
 
     /// Runs `body` in one transaction (`readOnly`: one that only reads), turning every error that is not a

@@ -32,7 +32,7 @@ package struct RPCAccountsService: AccountsService {
         try self.caller.readArray(try await self.caller.call(method, args), of: type)
     }
 
-    static func newKey() -> String { RandomID.uuid() }
+    static func newKey() -> String { RandomID.timeOrdered() }
 
     package func listUsers(_ query: ListQuery) async throws -> [User] {
         try await self.many("list_users", ["query": query.rpcValue], of: User.self)

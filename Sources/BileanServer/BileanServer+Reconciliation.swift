@@ -28,7 +28,7 @@ extension BileanServer {
                 repair: configuration.reconciliationRepair,
                 logger: logger,
                 now: { BillingTime(date: Date()) },
-                newID: { RandomID.uuid() }
+                newID: { RandomID.timeOrdered() }
             ).run()
         }
     }

@@ -505,7 +505,7 @@ package enum BileanServer {
                             logger: logger,
                             factory: metrics.factory,
                             now: { BillingTime(date: Date()) },
-                            newID: { RandomID.uuid() }
+                            newID: { RandomID.timeOrdered() }
                         ),
                         engine: engine,
                         owner: self.configuration.owner,

@@ -44,4 +44,32 @@ struct RandomIDTests {
             #expect(Set(all.prefix(5_000).map { Array($0)[position] }).count == 16)
         }
     }
+
+    /// Time-ordered ids: version 7, the variant bits set, the given milliseconds in their first 48 bits, so that
+    /// ids of later milliseconds sort after earlier ones (as text too); distinct within one millisecond.
+    @Test func timeOrderedIdentifiersSortByTheirMillisecond() {
+        let start: UInt64 = 1_765_000_000_000
+        var previous = ""
+        var seen: Set<String> = []
+        for step in 0..<2_000 {
+            let milliseconds = start + UInt64(step / 4)
+            let id = RandomID.timeOrdered(milliseconds: milliseconds)
+            let characters = Array(id)
+            #expect(characters.count == 36)
+            #expect(characters[14] == "7")
+            #expect("89ab".contains(characters[19]))
+            let hex = String(id.prefix(8)) + String(id.dropFirst(9).prefix(4))
+            #expect(UInt64(hex, radix: 16) == milliseconds)
+            if step % 4 == 0 { #expect(id > previous) }
+            #expect(seen.insert(id).inserted)
+            previous = id
+        }
+        // By default, the system's clock.
+        let now = RandomID.unixMilliseconds()
+        let made = RandomID.timeOrdered()
+        let hex = String(made.prefix(8)) + String(made.dropFirst(9).prefix(4))
+        let stamped = UInt64(hex, radix: 16) ?? 0
+        #expect(stamped >= now && stamped < now + 10_000)
+        #expect(now > 1_700_000_000_000)
+    }
 }

@@ -23,6 +23,35 @@ package enum RandomID {
         return Self.text(of: bytes)
     }
 
+    /// A new time-ordered (version 7, RFC 9562) UUID, in lower case: the first 48 bits are the Unix time in
+    /// milliseconds (big-endian), the other 74 free bits random.
+    ///
+    /// For the ids Bilean stores under a unique index (audit events, consumptions, recharges, RPC results): ids made
+    /// one after the other sort one after the other, so that each new row of a batch lands in the index's last page
+    /// instead of a random one. With random (version 4) ids every insert into an index of N rows wrote a page of its
+    /// own once N outgrew a batch: a batch of 500 notifications wrote ~400 index pages for its audit events alone.
+    /// Ids made within the same millisecond are in no particular order among themselves.
+    /// - Parameter milliseconds: The Unix time in milliseconds (the system's clock by default).
+    package static func timeOrdered(milliseconds: UInt64 = RandomID.unixMilliseconds()) -> String {
+        var bytes = Self.pool.withLock { $0.take() }
+        bytes.0 = UInt8(truncatingIfNeeded: milliseconds >> 40)
+        bytes.1 = UInt8(truncatingIfNeeded: milliseconds >> 32)
+        bytes.2 = UInt8(truncatingIfNeeded: milliseconds >> 24)
+        bytes.3 = UInt8(truncatingIfNeeded: milliseconds >> 16)
+        bytes.4 = UInt8(truncatingIfNeeded: milliseconds >> 8)
+        bytes.5 = UInt8(truncatingIfNeeded: milliseconds)
+        bytes.6 = (bytes.6 & 0x0f) | 0x70
+        bytes.8 = (bytes.8 & 0x3f) | 0x80
+        return Self.text(of: bytes)
+    }
+
+    /// The system's clock, in milliseconds since the Unix epoch.
+    package static func unixMilliseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(max(0, now.tv_sec)) * 1000 + UInt64(max(0, now.tv_nsec)) / 1_000_000
+    }
+
     /// The text form of sixteen bytes: lower-case hexadecimal digits, in groups of 8, 4, 4, 4 and 12.
     package static func text(of bytes: UUIDBytes) -> String {
         String(unsafeUninitializedCapacity: 36) { buffer in

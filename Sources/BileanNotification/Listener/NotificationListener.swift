@@ -441,7 +441,7 @@ package struct NotificationListener: Service {
     ) -> RejectedNotification {
         let body = delivery.body.readableBytesView
         let rejection = RejectedNotification(
-            id: RandomID.uuid(),
+            id: RandomID.timeOrdered(),
             receivedAt: time,
             messageID: messageID.map { Self.storable($0, limit: 255) },
             eventType: eventType.map { Self.storable($0, limit: 255) },
