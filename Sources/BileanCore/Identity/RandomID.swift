@@ -99,8 +99,6 @@ package enum RandomID {
                     target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<start + 16]))
                 }
             }
-            // Bytes handed out once are not kept: a later reader of this memory learns nothing.
-            self.storage.replaceSubrange(start..<start + 16, with: repeatElement(0, count: 16))
             self.next += 16
             return bytes
         }

@@ -185,11 +185,7 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
     package func appendDescription(to bytes: inout [UInt8]) {
         let (whole, fraction) = self.units.magnitude.quotientAndRemainder(dividingBy: UInt128(Self.unitsPerOne))
         if self.units < 0 { bytes.append(UInt8(ascii: "-")) }
-        if let small = UInt64(exactly: whole) {
-            Self.appendDigits(of: small, minimumCount: 1, to: &bytes)
-        } else {
-            bytes.append(contentsOf: String(whole).utf8)
-        }
+        Self.appendDigits(of: whole, to: &bytes)
         guard fraction != 0 else { return }
         // Below 10^12: fits 64 bits. Its trailing zeros are trimmed, its leading ones kept.
         var digits = UInt64(truncatingIfNeeded: fraction)
@@ -200,6 +196,15 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
         }
         bytes.append(UInt8(ascii: "."))
         Self.appendDigits(of: digits, minimumCount: count, to: &bytes)
+    }
+
+    /// Appends the decimal digits of a whole part (past 64 bits, about 1.8e19, through the standard library).
+    private static func appendDigits(of value: UInt128, to bytes: inout [UInt8]) {
+        if let small = UInt64(exactly: value) {
+            Self.appendDigits(of: small, minimumCount: 1, to: &bytes)
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
     }
 
     /// Appends the decimal digits of `value`, padded with leading zeros to at least `minimumCount` digits.
@@ -228,12 +233,15 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
         let digits = min(max(fractionDigits, 0), Self.scale)
         let rounded = Self.roundedQuotient(self.units, Self.powerOfTen(Self.scale - digits))
         let (whole, fraction) = rounded.magnitude.quotientAndRemainder(dividingBy: UInt128(Self.powerOfTen(digits)))
-        var text = rounded < 0 ? "-" : ""
-        text += String(whole)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        if rounded < 0 { bytes.append(UInt8(ascii: "-")) }
+        Self.appendDigits(of: whole, to: &bytes)
         if digits > 0 {
-            text += "." + Self.zeroPadded(String(fraction), toLength: digits)
+            bytes.append(UInt8(ascii: "."))
+            Self.appendDigits(of: UInt64(truncatingIfNeeded: fraction), minimumCount: digits, to: &bytes)
         }
-        return text
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: Arithmetic
@@ -333,11 +341,6 @@ package struct Money: Sendable, Hashable, Comparable, CustomStringConvertible, C
         var result: Int128 = 1
         for _ in 0..<exponent { result *= 10 }
         return result
-    }
-
-    /// `text` with leading zeros up to `length` characters.
-    private static func zeroPadded(_ text: String, toLength length: Int) -> String {
-        String(repeating: "0", count: max(0, length - text.count)) + text
     }
 
     /// The text, quoted and shortened for an error message.
