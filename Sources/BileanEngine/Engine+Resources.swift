@@ -35,7 +35,8 @@ extension Engine {
         // each event goes to the recorded owner. Owners never change, so they may be read before locking.
         let resourceIDs = ordered.map(\.resourceID)
         var owners: [String: String] = [:]
-        for resource in try await transaction.resources(ids: resourceIDs) { owners[resource.id] = resource.userID }
+        let found = try await transaction.resources(ids: resourceIDs)
+        for resource in found { owners[resource.id] = resource.userID }
         var effective: [ResourceEvent] = []
         for var event in ordered {
             let owner = owners[event.resourceID] ?? event.userID
@@ -53,12 +54,13 @@ extension Engine {
             effective.append(event)
         }
         // Lock every user of the batch at once (in id order), creating the ones not seen before; then read the
-        // resources' state under those locks.
+        // resources' state under those locks (again, unless no other writer can have changed them since).
         let userIDs = Array(Set(effective.map(\.userID))).sorted()
         var users = try await self.lockOrCreateUsers(userIDs, now: now, in: transaction)
         let stored = users
         var pending = PendingWrites()
-        pending.remember(lookedUp: resourceIDs, found: try await transaction.resources(ids: resourceIDs))
+        let current = transaction.excludesOtherWriters ? found : try await transaction.resources(ids: resourceIDs)
+        pending.remember(lookedUp: resourceIDs, found: current)
         var rules = RuleLookup()
         for event in effective {
             guard var user = users[event.userID] else { continue }

@@ -1,5 +1,6 @@
 import BileanCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import BileanNotification
@@ -183,5 +184,52 @@ struct ListenerLagTests {
         // The probe loses the connection: behind again.
         lag.probing { nil }
         #expect(await lag.probedReport(excluding: nil).queueDepth == .max)
+    }
+
+    /// A batch about to commit does not wait for the broker when the last probe started at most
+    /// ``ListenerLag/probeMaximumAge`` ago: it reports that count and asks ``ListenerLag/runProbes()`` for the next,
+    /// which runs beside it. With no probe yet, or an old one, it waits for a probe (as ``probedReport``).
+    @Test func aBatchWaitsForTheBrokerOnlyWhenTheLastProbeIsOld() async throws {
+        let lag = ListenerLag(listener: "l")
+        let answer = Mutex<UInt32>(9)
+        let probes = Atomic(0)
+        lag.probing {
+            probes.add(1, ordering: .relaxed)
+            return answer.withLock { $0 }
+        }
+        // No probe yet: the batch waits for one.
+        #expect(await lag.reportForCommit(excluding: nil).queueDepth == 9)
+        #expect(probes.load(ordering: .relaxed) == 1)
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await lag.runProbes() }
+            // A fresh count: reported at once; the probe it asks for runs beside and brings the new count.
+            answer.withLock { $0 = 20 }
+            #expect(await lag.reportForCommit(excluding: nil).queueDepth == 9)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while lag.report(excluding: nil, at: t0).queueDepth != 20 && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(lag.report(excluding: nil, at: t0).queueDepth == 20)
+            #expect(probes.load(ordering: .relaxed) == 2)
+            group.cancelAll()
+        }
+
+        // An old count: the batch waits for a probe again.
+        try await Task.sleep(for: ListenerLag.probeMaximumAge + .milliseconds(50))
+        answer.withLock { $0 = 30 }
+        #expect(await lag.reportForCommit(excluding: nil).queueDepth == 30)
+        #expect(probes.load(ordering: .relaxed) == 3)
+    }
+
+    /// A probe's answer that arrives after the answer of a probe started later is dropped: the newer count stays.
+    @Test func anOvertakenProbeAnswerIsDropped() {
+        let lag = ListenerLag(listener: "l")
+        let earlier = ContinuousClock.now
+        lag.probed(ready: 5, startedAt: earlier + .milliseconds(10))
+        lag.probed(ready: 9, startedAt: earlier)
+        #expect(lag.report(excluding: nil, at: t0).queueDepth == 5)
+        lag.probed(ready: 7, startedAt: earlier + .milliseconds(20))
+        #expect(lag.report(excluding: nil, at: t0).queueDepth == 7)
     }
 }

@@ -45,6 +45,76 @@ struct StoreConformanceTests {
         }
     }
 
+    /// Rows written together (one statement prepared once and stepped per row on SQLite, one JSON document of rows
+    /// on PostgreSQL) keep every value exactly: text that JSON or SQL must escape, non-ASCII text, empty and absent
+    /// values, money to the last of its 12 decimals (and its sign) and integers past 64 bits; and an upsert of existing rows.
+    @Test(arguments: TestDatabase.available)
+    func rowsWrittenTogetherKeepEveryValueExactly(_ database: TestDatabase) async throws {
+        let texts = [
+            "", "plain", #"quote " and backslash \"#, "line\nbreak\ttab\r", "é ü 漢字 🙂 e\u{301}",
+            #"{"a": [1, 2.5]}"#, "'; DROP TABLE events; --", #"\u0041 as written"#, "$1 ?1 :name",
+        ]
+        let metadata = try JSONValue(
+            jsonText: #"{"digits": 12345678901234567890.123456789012345678, "list": [null, true]}"#
+        )
+        var events: [Event] = []
+        var consumptions: [Consumption] = []
+        for index in 0..<300 {
+            let text = texts[index % texts.count]
+            events.append(
+                Event(
+                    id: "event-\(1000 + index)",
+                    timestamp: Self.t0.adding(seconds: Int64(index)),
+                    objectID: "object-\(text)",
+                    objectType: "os.nova.server",
+                    objectName: index.isMultiple(of: 3) ? nil : text,
+                    action: "create",
+                    userID: index.isMultiple(of: 5) ? nil : "user-1",
+                    status: index.isMultiple(of: 2) ? text : nil,
+                    metadata: .object(["text": .string(text), "more": metadata])
+                )
+            )
+            consumptions.append(
+                Consumption(
+                    id: "consumption-\(1000 + index)",
+                    userID: "user-1",
+                    resourceID: "resource-\(index)",
+                    resourceType: "os.nova.server",
+                    startTime: Self.t0.adding(seconds: Int64(index)),
+                    endTime: Self.t0.adding(seconds: Int64(index) + 3_600),
+                    rate: Rate(unitsPerHour: Int128(index + 1) * 100_000_000_000_000_000_000),
+                    cost: try Money(parsing: "-\(index)2345678901.123456789012"),
+                    cause: .deletion,
+                    createdAt: Self.t0,
+                    reason: index.isMultiple(of: 2) ? text : nil
+                )
+            )
+        }
+        try await database.withStore { store in
+            try await store.withTransaction { transaction in
+                try await transaction.insertEvents(events)
+                try await transaction.insertConsumptions(consumptions)
+            }
+            let (storedEvents, storedConsumptions) = try await store.withTransaction { transaction in
+                (
+                    try await transaction.events(ListQuery(limit: 1000)),
+                    try await transaction.consumptions(userID: "user-1", overlapping: nil, nil)
+                )
+            }
+            #expect(storedEvents == events)
+            #expect(storedConsumptions.sorted { $0.id < $1.id } == consumptions)
+
+            // Users written together through the upsert of existing rows take their new values.
+            var changed = [try Self.user("a", balance: "1.000000000001"), try Self.user("b")]
+            try await store.withTransaction { _ = try await $0.insertUsers(changed) }
+            changed[0].balance = try Money(parsing: "-2.5")
+            changed[1].name = #"second "name" \ é"#
+            try await store.withTransaction { try await $0.updateUsers(changed) }
+            let stored = try await store.withTransaction { try await $0.users(ids: ["a", "b"]) }
+            #expect(stored.sorted { $0.id < $1.id } == changed)
+        }
+    }
+
     /// How far applied re-ratings reach is asked once per batch of notifications: the database answers from the
     /// partial index of migration 9 (a seek), not by reading every kept preview.
     @Test(arguments: TestDatabase.available)

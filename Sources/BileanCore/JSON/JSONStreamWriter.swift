@@ -58,6 +58,24 @@ package struct JSONStreamWriter {
         self.followsValue = false
     }
 
+    /// A member's key given at run time, escaped as a string. The caller orders the keys (or needs no particular
+    /// order, as for a document only a database reads).
+    /// - Parameter key: The key.
+    package mutating func key(_ key: String) {
+        self.separate()
+        self.base.writeString(key)
+        self.base.output.append(UInt8(ascii: ":"))
+        self.followsValue = false
+    }
+
+    /// An integer, as a JSON number.
+    /// - Parameter number: The integer.
+    package mutating func integer(_ number: Int64) {
+        self.separate()
+        self.base.output.append(contentsOf: String(number).utf8)
+        self.followsValue = true
+    }
+
     /// A string, escaped as ``ExactJSONWriter`` escapes it, or `null`.
     /// - Parameter text: The string, or `nil` for `null`.
     package mutating func string(_ text: String?) {

@@ -94,6 +94,7 @@ package struct NotificationListener: Service {
             await withTaskCancellationHandler {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await self.reportWhileIdle(consumer, stopping: stopping) }
+                    group.addTask { await self.lag.runProbes() }
                     await self.consume(consumer, stopping: stopping)
                     group.cancelAll()
                 }
@@ -150,7 +151,8 @@ package struct NotificationListener: Service {
             if ContinuousClock.now - lastRefresh >= Self.metricsRefreshInterval {
                 // The lag gauges, whether or not a report is due (a passive declare every few seconds).
                 lastRefresh = .now
-                self.lag.probed(ready: await consumer.readyMessageCount())
+                let started = ContinuousClock.now
+                self.lag.probed(ready: await consumer.readyMessageCount(), startedAt: started)
                 self.metrics.record(self.lag.report(excluding: nil, at: BillingTime(date: Date()), marking: false))
             }
             guard !stopping.isRequested, !Task.isCancelled, self.lag.isReportDue(every: interval) else { continue }
@@ -486,7 +488,7 @@ package struct NotificationListener: Service {
         while !stopping.isRequested {
             do {
                 // The lag recorded with the batch: what still waits once it commits.
-                let lag = await self.lag.probedReport(excluding: lagID)
+                let lag = await self.lag.reportForCommit(excluding: lagID)
                 batch.report = lag
                 let report = try await self.engine.ingest(batch)
                 self.statistics.update { $0.commits += 1 }

@@ -9,6 +9,30 @@ package protocol SQLConnection: Sendable {
     /// - Throws: ``StoreError``.
     @discardableResult
     func query(_ statement: SQLStatement) async throws -> [SQLRow]
+
+    /// Runs `statement` once for each row of `values` (each replacing the statement's own values, in order), one
+    /// after the other, and returns every row they returned.
+    ///
+    /// SQLite prepares the text once for all of them and only binds and steps per row; the default runs each as a
+    /// statement of its own.
+    /// - Parameters:
+    ///   - statement: The statement; its values are placeholders' models only.
+    ///   - values: The values of each run, as many as the statement binds.
+    /// - Returns: Every row, in order.
+    /// - Throws: ``StoreError``.
+    @discardableResult
+    func query(_ statement: SQLStatement, repeatingWith values: [[SQLValue]]) async throws -> [SQLRow]
+}
+
+extension SQLConnection {
+    @discardableResult
+    package func query(_ statement: SQLStatement, repeatingWith values: [[SQLValue]]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        for binds in values {
+            rows += try await self.query(statement.replacingBinds(with: binds))
+        }
+        return rows
+    }
 }
 
 /// A database: the one thing a dialect-specific driver has to provide.

@@ -44,6 +44,40 @@ package struct SQLStatement: Sendable, Hashable, ExpressibleByStringInterpolatio
         return SQLStatement(parts: parts)
     }
 
+    /// The values this statement binds, in order, if its SQL text is that of `template`: the same literal text in
+    /// the same places, and a value wherever `template` has one (two rows made by one interpolation). Else `nil`.
+    /// - Parameter template: The statement whose shape is expected.
+    /// - Returns: The values, or `nil`.
+    func binds(ifShapedLike template: SQLStatement) -> [SQLValue]? {
+        guard self.parts.count == template.parts.count else { return nil }
+        var binds: [SQLValue] = []
+        binds.reserveCapacity(self.parts.count / 2)
+        for index in self.parts.indices {
+            switch (self.parts[index], template.parts[index]) {
+            case (.sql(let text), .sql(let expected)):
+                guard text == expected else { return nil }
+            case (.bind(let value), .bind):
+                binds.append(value)
+            default:
+                return nil
+            }
+        }
+        return binds
+    }
+
+    /// This statement with its values replaced, in order, by `binds`.
+    /// - Parameter binds: As many values as the statement binds.
+    /// - Returns: The statement.
+    func replacingBinds(with binds: [SQLValue]) -> SQLStatement {
+        var values = binds.makeIterator()
+        return SQLStatement(
+            parts: self.parts.map { part in
+                guard case .bind = part, let value = values.next() else { return part }
+                return .bind(value)
+            }
+        )
+    }
+
     /// Renders the SQL text with the dialect's placeholders, and the values to bind in order.
     /// - Parameter dialect: The database dialect.
     /// - Returns: The SQL and its binds.

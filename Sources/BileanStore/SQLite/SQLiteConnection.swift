@@ -80,7 +80,20 @@ final class SQLiteConnection: @unchecked Sendable {
     /// - Returns: Every row.
     /// - Throws: ``SQLiteError``.
     func query(_ sql: String, _ binds: [SQLValue]) throws(SQLiteError) -> [SQLRow] {
-        let cached = binds.count <= Self.cachedStatementMaximumBinds
+        try self.query(sql, repeatingWith: CollectionOfOne(binds))
+    }
+
+    /// Runs a statement once for each list of values, one after the other, prepared (or looked up) once for all.
+    /// - Parameters:
+    ///   - sql: The SQL, with `?` placeholders.
+    ///   - values: The values of each run, in order.
+    /// - Returns: Every row of every run.
+    /// - Throws: ``SQLiteError``.
+    func query(
+        _ sql: String,
+        repeatingWith values: some Collection<[SQLValue]>
+    ) throws(SQLiteError) -> [SQLRow] {
+        let cached = (values.first?.count ?? 0) <= Self.cachedStatementMaximumBinds
         let statement = try self.prepared(sql, cached: cached)
         defer {
             if cached {
@@ -90,32 +103,41 @@ final class SQLiteConnection: @unchecked Sendable {
                 sqlite3_finalize(statement)
             }
         }
-        for (offset, value) in binds.enumerated() {
-            let code = Self.bind(value, at: Int32(offset + 1), in: statement)
-            guard code == SQLITE_OK else { throw self.error(code, sql: sql) }
-        }
         var rows: [SQLRow] = []
         var names: [String] = []
-        while true {
-            let code = sqlite3_step(statement)
-            if code == SQLITE_DONE { return rows }
-            guard code == SQLITE_ROW else { throw self.error(code, sql: sql) }
-            let count = sqlite3_column_count(statement)
-            if names.isEmpty {
-                if cached, let known = self.columnNames[statement] {
-                    names = known
-                } else {
-                    names = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
-                    if cached { self.columnNames[statement] = names }
+        var first = true
+        for binds in values {
+            if !first {
+                // The previous run's values stay bound until replaced; every placeholder is bound again below.
+                sqlite3_reset(statement)
+            }
+            first = false
+            for (offset, value) in binds.enumerated() {
+                let code = Self.bind(value, at: Int32(offset + 1), in: statement)
+                guard code == SQLITE_OK else { throw self.error(code, sql: sql) }
+            }
+            while true {
+                let code = sqlite3_step(statement)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else { throw self.error(code, sql: sql) }
+                let count = sqlite3_column_count(statement)
+                if names.isEmpty {
+                    if cached, let known = self.columnNames[statement] {
+                        names = known
+                    } else {
+                        names = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
+                        if cached { self.columnNames[statement] = names }
+                    }
                 }
+                var row: [SQLValue] = []
+                row.reserveCapacity(Int(count))
+                for column in 0..<count {
+                    row.append(Self.value(at: column, in: statement))
+                }
+                rows.append(SQLRow(columns: names, values: row))
             }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for column in 0..<count {
-                values.append(Self.value(at: column, in: statement))
-            }
-            rows.append(SQLRow(columns: names, values: values))
         }
+        return rows
     }
 
     private func prepared(_ sql: String, cached: Bool) throws(SQLiteError) -> OpaquePointer {

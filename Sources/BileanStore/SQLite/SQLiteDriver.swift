@@ -263,5 +263,16 @@ package final class SQLiteDriver: SQLDriver {
                 throw StoreError(.query, "SQLite statement failed", underlying: error)
             }
         }
+
+        @discardableResult
+        func query(_ statement: SQLStatement, repeatingWith values: [[SQLValue]]) async throws -> [SQLRow] {
+            // SQLite's placeholders do not depend on the values, so the text is rendered and looked up once.
+            let (sql, _) = statement.render(for: .sqlite)
+            do {
+                return try self.connection.query(sql, repeatingWith: values)
+            } catch {
+                throw StoreError(.query, "SQLite statement failed", underlying: error)
+            }
+        }
     }
 }

@@ -37,6 +37,10 @@ package protocol StoreTransaction: Sendable {
     /// lock; SQLite transactions are exclusive already). Billing never takes it.
     func lockConfiguration() async throws
 
+    /// Whether no other writer can change a row while this transaction runs, locked or not (SQLite: a write
+    /// transaction is exclusive from its start), so that a row read before taking a lock is still current after.
+    var excludesOtherWriters: Bool { get }
+
     /// A user by id, deleted or not.
     func user(_ id: String, lock: Bool) async throws -> User?
     /// Inserts a user unless one with its id exists.

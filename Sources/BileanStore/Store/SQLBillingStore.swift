@@ -1,4 +1,5 @@
 import BileanCore
+import Foundation
 package import Logging
 
 /// The one store implementation, written once over ``SQLDriver``: SQLite or PostgreSQL.
@@ -50,6 +51,8 @@ struct SQLStoreTransaction: StoreTransaction {
 
     var dialect: SQLDialect { self.connection.dialect }
 
+    var excludesOtherWriters: Bool { self.dialect == .sqlite }
+
     @discardableResult
     func query(_ statement: SQLStatement) async throws -> [SQLRow] {
         try await self.connection.query(statement)
@@ -82,12 +85,29 @@ struct SQLStoreTransaction: StoreTransaction {
     }
 
     func markProcessed(_ messageIDs: [String], at time: BillingTime) async throws -> Set<String> {
-        let rows = try await self.insertRows(
-            "INSERT INTO processed_messages (message_id, processed_at)",
-            Array(Set(messageIDs)).sorted().map { "(\($0), \(.time(time)))" },
-            suffix: " ON CONFLICT (message_id) DO NOTHING RETURNING message_id"
-        )
-        return Set(try rows.map { try $0.text("message_id") })
+        let unique = Array(Set(messageIDs)).sorted()
+        guard !unique.isEmpty else { return [] }
+        let rows: [SQLRow]
+        if self.dialect == .sqlite {
+            // One statement whatever the count (compiled once and kept): the ids go as one JSON array.
+            let array = try Self.jsonText(.array(unique.map(JSONValue.string)))
+            rows = try await self.query(
+                """
+                INSERT INTO processed_messages (message_id, processed_at)
+                    SELECT value, \(.time(time)) FROM json_each(\(array)) WHERE true
+                    ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+                """
+            )
+        } else {
+            rows = try await self.insertRows(
+                "INSERT INTO processed_messages (message_id, processed_at)",
+                unique.map { "(\($0), \(.time(time)))" },
+                suffix: " ON CONFLICT (message_id) DO NOTHING RETURNING message_id"
+            )
+        }
+        var fresh = Set<String>(minimumCapacity: rows.count)
+        for row in rows { fresh.insert(try row.text("message_id")) }
+        return fresh
     }
 
     /// The most rows one multi-row statement carries (well under both databases' bind limits).
@@ -103,6 +123,48 @@ struct SQLStoreTransaction: StoreTransaction {
     /// Runs `prefix VALUES (row), (row), … suffix` in chunks and returns every returned row.
     @discardableResult
     func insertRows(_ prefix: String, _ rows: [SQLStatement], suffix: String = "") async throws -> [SQLRow] {
+        guard !rows.isEmpty else { return [] }
+        if self.dialect == .sqlite, rows.count > 1, let values = Self.values(of: rows) {
+            // Rows made by one interpolation have one text on SQLite: it is rendered and looked up once, and each
+            // row only binds its values and steps (per row, the text and its lookup cost as much as the insert).
+            return try await self.connection.query(
+                "\(unsafeRaw: prefix) VALUES \(rows[0])\(unsafeRaw: suffix)",
+                repeatingWith: values
+            )
+        }
+        if self.dialect == .postgres, let target = Self.insertTarget(prefix), let values = Self.values(of: rows),
+            Self.isPlainRow(rows[0], columns: target.columns.count)
+        {
+            // One statement for every row: a JSON array of objects that json_populate_recordset turns into rows of
+            // the table's own type, each value read by its column's input function (as a bound parameter's text
+            // would be), in the array's order. One bind and a short text, where a multi-row VALUES was thousands of
+            // parameters to parse and plan per chunk (about a tenth of PostgreSQL's time on a drain, perf).
+            var json = JSONStreamWriter(capacity: 256 * values.count)
+            json.beginArray()
+            for row in values {
+                json.beginObject()
+                for (column, value) in zip(target.columns, row) {
+                    json.key(column)
+                    switch value {
+                    case .null: json.string(nil)
+                    case .text(let text): json.string(text)
+                    case .integer(let number): json.integer(number)
+                    case .money(let money): json.money(money)
+                    case .bigInteger(let number): json.string(String(number))
+                    }
+                }
+                json.endObject()
+            }
+            json.endArray()
+            let columns = target.columns.joined(separator: ", ")
+            return try await self.query(
+                """
+                \(unsafeRaw: prefix) SELECT \(unsafeRaw: columns)
+                FROM json_populate_recordset(NULL::\(unsafeRaw: target.table), \(String(decoding: json.bytes, as: UTF8.self))::json)
+                    WITH ORDINALITY AS given ORDER BY given.ordinality\(unsafeRaw: suffix)
+                """
+            )
+        }
         var result: [SQLRow] = []
         var start = 0
         let size = self.rowsPerInsert
@@ -114,6 +176,46 @@ struct SQLStoreTransaction: StoreTransaction {
             start += size
         }
         return result
+    }
+
+    /// The table and columns of an `INSERT INTO table (column, …)` prefix, or `nil` for another shape.
+    static func insertTarget(_ prefix: String) -> (table: String, columns: [String])? {
+        let start = "INSERT INTO "
+        guard prefix.hasPrefix(start), let open = prefix.firstIndex(of: "("), prefix.last == ")" else { return nil }
+        let table = prefix[prefix.index(prefix.startIndex, offsetBy: start.count)..<open]
+            .trimmingCharacters(in: .whitespaces)
+        let list = prefix[prefix.index(after: open)..<prefix.index(before: prefix.endIndex)]
+        let columns = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let isName = { (name: String) in
+            !name.isEmpty && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        }
+        guard isName(table), columns.allSatisfy(isName) else { return nil }
+        return (table, columns)
+    }
+
+    /// Whether a row is `(value, value, …)` with one bound value per column and no SQL of its own.
+    static func isPlainRow(_ row: SQLStatement, columns: Int) -> Bool {
+        var binds = 0
+        for part in row.parts {
+            switch part {
+            case .bind: binds += 1
+            case .sql(let text):
+                guard text.allSatisfy({ $0 == "(" || $0 == ")" || $0 == "," || $0.isWhitespace }) else { return false }
+            }
+        }
+        return binds == columns
+    }
+
+    /// The values of each row, if every row has the first one's shape (see ``SQLStatement/binds(ifShapedLike:)``).
+    static func values(of rows: [SQLStatement]) -> [[SQLValue]]? {
+        guard let template = rows.first else { return [] }
+        var values: [[SQLValue]] = []
+        values.reserveCapacity(rows.count)
+        for row in rows {
+            guard let binds = row.binds(ifShapedLike: template) else { return nil }
+            values.append(binds)
+        }
+        return values
     }
 
     /// Runs `body` with a `column IN (…)` condition over `values` (on PostgreSQL in chunks), and returns every row.
