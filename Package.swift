@@ -227,6 +227,7 @@ let package = Package(
                 "BileanStore",
                 "BileanEngine",
                 "BileanScheduler",
+                "BileanNotification",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

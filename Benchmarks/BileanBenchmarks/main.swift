@@ -4,6 +4,7 @@
 //                                                                          (scripts/bench-scheduler)
 //   bilean-bench --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
 //                                                                          (scripts/bench-rerating)
+//   bilean-bench --parse AMQP-BODY-FILE [--parse-count N]                  (ParseBenchmark)
 // Each figure is reported with a baseline measured in the same run, and their ratio, because this machine is
 // shared and noisy.
 import BileanCore
@@ -24,6 +25,8 @@ var schedulerDatabase = "sqlite"
 var reratingUsers: Int?
 var reratingDatabase = "sqlite"
 var reratingBatch = 200
+var parseFile: String?
+var parseCount = 100_000
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -35,12 +38,15 @@ while let argument = arguments.popFirst() {
     case "--rerating-users": reratingUsers = Int(arguments.popFirst() ?? "")
     case "--rerating-database": reratingDatabase = arguments.popFirst() ?? ""
     case "--rerating-batch": reratingBatch = Int(arguments.popFirst() ?? "") ?? reratingBatch
+    case "--parse": parseFile = arguments.popFirst()
+    case "--parse-count": parseCount = Int(arguments.popFirst() ?? "") ?? parseCount
     default:
         print(
             """
             usage: bilean-bench [--events N] [--batch N]
                    | --scheduler-users N [--scheduler-due N] [--scheduler-database sqlite|postgres]
                    | --rerating-users N [--rerating-database sqlite|postgres] [--rerating-batch N]
+                   | --parse AMQP-BODY-FILE [--parse-count N]
             """
         )
         exit(2)
@@ -209,6 +215,16 @@ func engineBenchmark(name: String, store: SQLBillingStore, eventCount: Int, batc
             batchedRate / singleRate
         )
     )
+}
+
+if let file = parseFile {
+    do {
+        try ParseBenchmark.run(file: file, count: max(1, parseCount))
+    } catch {
+        print("benchmark failed: \(String(reflecting: error))")
+        exit(1)
+    }
+    exit(0)
 }
 
 if let users = reratingUsers {

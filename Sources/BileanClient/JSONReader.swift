@@ -15,7 +15,7 @@ package enum JSONReader {
     ///   problem.
     package static func parse(_ text: String) throws(BileanClientError) -> JSONValue {
         do throws(ExactJSONReader.Failure) {
-            return try ExactJSONReader.parse(Array(text.utf8), maximumDepth: Self.maximumDepth)
+            return try ExactJSONReader.parse(utf8: text, maximumDepth: Self.maximumDepth)
         } catch {
             throw BileanClientError(.invalidInput, "invalid JSON at byte \(error.offset): \(error.problem)")
         }

@@ -61,7 +61,7 @@ package enum OsloEnvelope {
         _ body: some Collection<UInt8>,
         maximumDepth: Int = Self.defaultMaximumDepth
     ) throws(MessagingError) -> Unwrapped {
-        let outer = try Self.object(Array(body), maximumDepth: maximumDepth, what: "the body")
+        let outer = try Self.object(body, maximumDepth: maximumDepth, what: "the body")
         switch (outer[Self.versionKey], outer[Self.messageKey]) {
         case (nil, nil):
             return Unwrapped(message: outer, form: .bare)
@@ -85,7 +85,7 @@ package enum OsloEnvelope {
                     "'oslo.message' is a \(message.typeName), not a string of JSON text"
                 )
             }
-            let inner = try Self.object(Array(text.utf8), maximumDepth: maximumDepth, what: "'oslo.message'")
+            let inner = try Self.object(text.utf8, maximumDepth: maximumDepth, what: "'oslo.message'")
             return Unwrapped(message: inner, form: .oslo2)
         }
     }
@@ -100,15 +100,21 @@ package enum OsloEnvelope {
     }
 
     private static func object(
-        _ bytes: [UInt8],
+        _ bytes: some Collection<UInt8>,
         maximumDepth: Int,
         what: String
     ) throws(MessagingError) -> [String: JSONValue] {
         let value: JSONValue
         do {
-            value = try ExactJSONReader.parse(bytes, maximumDepth: maximumDepth)
-        } catch {
+            // Read in place when the bytes are contiguous (an array, a native string's UTF-8): no copy.
+            value =
+                try bytes.withContiguousStorageIfAvailable { buffer in
+                    try ExactJSONReader.parse(buffer, maximumDepth: maximumDepth)
+                } ?? ExactJSONReader.parse(Array(bytes), maximumDepth: maximumDepth)
+        } catch let error as ExactJSONReader.Failure {
             throw MessagingError(.notJSON, "\(what) is not JSON: \(error.problem) at byte \(error.offset)")
+        } catch {
+            throw MessagingError(.notJSON, "\(what) is not JSON: \(error)")
         }
         guard case .object(let object) = value else {
             throw MessagingError(.notAnObject, "\(what) is a JSON \(value.typeName), not an object")

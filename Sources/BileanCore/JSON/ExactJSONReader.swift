@@ -19,13 +19,15 @@ package struct ExactJSONReader {
         package var problem: String
     }
 
-    private let bytes: [UInt8]
+    /// The text, borrowed for one ``parse(_:maximumDepth:numbers:)`` (read through a pointer: no reference counting
+    /// or copy per byte or per string, a fifth of a notification's parse, perf).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private let maximumDepth: Int
     private let numbers: JSONNumber.Form
     private var index = 0
     private var depth = 0
 
-    private init(_ bytes: [UInt8], maximumDepth: Int, numbers: JSONNumber.Form) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maximumDepth: Int, numbers: JSONNumber.Form) {
         self.bytes = bytes
         self.maximumDepth = maximumDepth
         self.numbers = numbers
@@ -40,6 +42,45 @@ package struct ExactJSONReader {
     /// - Throws: ``Failure`` naming the byte offset and the problem.
     package static func parse(
         _ bytes: [UInt8],
+        maximumDepth: Int,
+        numbers: JSONNumber.Form = .asWritten
+    ) throws(Failure) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(Failure) -> JSONValue in
+            try Self.parse(buffer, maximumDepth: maximumDepth, numbers: numbers)
+        }
+    }
+
+    /// Parses one JSON value from the bytes of a string (without copying them when the string is stored as UTF-8,
+    /// as Swift's native strings are).
+    /// - Parameters:
+    ///   - text: The text.
+    ///   - maximumDepth: The deepest nesting of arrays and objects accepted.
+    ///   - numbers: Whether numbers keep their text as written (the default) or take their canonical form.
+    /// - Returns: The value.
+    /// - Throws: ``Failure`` naming the byte offset and the problem.
+    package static func parse(
+        utf8 text: String,
+        maximumDepth: Int,
+        numbers: JSONNumber.Form = .asWritten
+    ) throws(Failure) -> JSONValue {
+        var text = text
+        let result = text.withUTF8 { buffer in
+            Result { () throws(Failure) -> JSONValue in
+                try Self.parse(buffer, maximumDepth: maximumDepth, numbers: numbers)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Parses one JSON value from bytes in memory, with optional whitespace around it.
+    /// - Parameters:
+    ///   - bytes: The UTF-8 text, read only during the call.
+    ///   - maximumDepth: The deepest nesting of arrays and objects accepted.
+    ///   - numbers: Whether numbers keep their text as written (the default) or take their canonical form.
+    /// - Returns: The value.
+    /// - Throws: ``Failure`` naming the byte offset and the problem.
+    package static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>,
         maximumDepth: Int,
         numbers: JSONNumber.Form = .asWritten
     ) throws(Failure) -> JSONValue {
@@ -110,16 +151,24 @@ package struct ExactJSONReader {
         }
     }
 
+    /// A member read, before its object is built.
+    private struct Member {
+        var key: String
+        var offset: Int
+        var value: JSONValue
+    }
+
     private mutating func readObject() throws(Failure) -> JSONValue {
         try self.enter()
         self.index += 1  // {
-        var members: [String: JSONValue] = [:]
         self.skipWhitespace()
         if self.current == UInt8(ascii: "}") {
             self.index += 1
             self.depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        // The members are read first, then the dictionary is made at its size: no rehashing as it grows.
+        var members: [Member] = []
         while true {
             self.skipWhitespace()
             guard self.current == UInt8(ascii: "\"") else { throw self.failure("expected a string key") }
@@ -129,9 +178,7 @@ package struct ExactJSONReader {
             guard self.current == UInt8(ascii: ":") else { throw self.failure("expected ':'") }
             self.index += 1
             self.skipWhitespace()
-            guard members.updateValue(try self.readValue(), forKey: key) == nil else {
-                throw Failure(offset: keyOffset, problem: "duplicate key '\(Self.shown(key))'")
-            }
+            members.append(Member(key: key, offset: keyOffset, value: try self.readValue()))
             self.skipWhitespace()
             switch self.current {
             case UInt8(ascii: ","):
@@ -139,7 +186,13 @@ package struct ExactJSONReader {
             case UInt8(ascii: "}"):
                 self.index += 1
                 self.depth -= 1
-                return .object(members)
+                var object = [String: JSONValue](minimumCapacity: members.count)
+                for member in members {
+                    guard object.updateValue(member.value, forKey: member.key) == nil else {
+                        throw Failure(offset: member.offset, problem: "duplicate key '\(Self.shown(member.key))'")
+                    }
+                }
+                return .object(object)
             default:
                 throw self.failure("expected ',' or '}'")
             }
@@ -201,13 +254,13 @@ package struct ExactJSONReader {
         }
         switch self.numbers {
         case .asWritten:
-            return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]), as: UTF8.self)
         case .canonical:
             var canonical: [UInt8] = []
-            let end = self.index
-            let valid = self.bytes.withUnsafeBufferPointer { bytes in
-                JSONNumber.appendCanonical(UnsafeBufferPointer(rebasing: bytes[start..<end]), to: &canonical)
-            }
+            let valid = JSONNumber.appendCanonical(
+                UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]),
+                to: &canonical
+            )
             guard valid else {
                 // The grammar was checked above; this cannot happen.
                 throw Failure(offset: start, problem: "expected a number")
@@ -241,7 +294,8 @@ package struct ExactJSONReader {
         while self.index < self.bytes.count {
             let byte = self.bytes[self.index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: self.bytes[start..<self.index], as: UTF8.self) else {
+                let run = UnsafeBufferPointer(rebasing: self.bytes[start..<self.index])
+                guard let text = String(validating: run, as: UTF8.self) else {
                     throw Failure(offset: start, problem: "a string is not valid UTF-8")
                 }
                 self.index += 1
@@ -250,8 +304,11 @@ package struct ExactJSONReader {
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
             self.index += 1
         }
-        // Slow path: copy each run between escapes in one go (oslo's inner message escapes every quote).
-        var utf8 = Array(self.bytes[start..<self.index])
+        // Slow path: copy each run between escapes in one go (oslo's inner message escapes every quote), into a
+        // buffer that the rest of the string cannot outgrow (an escape never reads shorter than it decodes).
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(self.remainingStringLength(from: self.index) + (self.index - start))
+        utf8.append(contentsOf: UnsafeBufferPointer(rebasing: self.bytes[start..<self.index]))
         while true {
             let run = self.index
             while self.index < self.bytes.count {
@@ -259,7 +316,7 @@ package struct ExactJSONReader {
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 self.index += 1
             }
-            utf8.append(contentsOf: self.bytes[run..<self.index])
+            utf8.append(contentsOf: UnsafeBufferPointer(rebasing: self.bytes[run..<self.index]))
             guard let byte = self.current else { throw self.failure("unterminated string") }
             switch byte {
             case UInt8(ascii: "\""):
@@ -275,6 +332,19 @@ package struct ExactJSONReader {
                 throw self.failure("a control character in a string must be escaped")
             }
         }
+    }
+
+    /// How many bytes from `start` to the string's closing quote (or to the end of the text), escapes included.
+    private func remainingStringLength(from start: Int) -> Int {
+        var index = start
+        while index < self.bytes.count {
+            switch self.bytes[index] {
+            case UInt8(ascii: "\""): return index - start
+            case UInt8(ascii: "\\"): index += 2
+            default: index += 1
+            }
+        }
+        return self.bytes.count - start
     }
 
     private mutating func readEscape(into utf8: inout [UInt8]) throws(Failure) {

@@ -79,6 +79,6 @@ extension JSONValue {
     /// - Parameter text: The JSON text.
     /// - Throws: ``ExactJSONReader/Failure`` for text that is not JSON, or an object that repeats a key.
     package init(jsonText text: String) throws(ExactJSONReader.Failure) {
-        self = try ExactJSONReader.parse(Array(text.utf8), maximumDepth: Self.maximumDepth, numbers: .canonical)
+        self = try ExactJSONReader.parse(utf8: text, maximumDepth: Self.maximumDepth, numbers: .canonical)
     }
 }
