@@ -61,7 +61,7 @@ package struct JSONStreamWriter {
     /// A member's key given at run time, escaped as a string. The caller orders the keys (or needs no particular
     /// order, as for a document only a database reads).
     /// - Parameter key: The key.
-    package mutating func key(_ key: String) {
+    package mutating func key(text key: String) {
         self.separate()
         self.base.writeString(key)
         self.base.output.append(UInt8(ascii: ":"))

@@ -144,7 +144,7 @@ struct SQLStoreTransaction: StoreTransaction {
             for row in values {
                 json.beginObject()
                 for (column, value) in zip(target.columns, row) {
-                    json.key(column)
+                    json.key(text: column)
                     switch value {
                     case .null: json.string(nil)
                     case .text(let text): json.string(text)
