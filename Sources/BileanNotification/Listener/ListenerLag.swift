@@ -29,9 +29,19 @@ package final class ListenerLag: Sendable {
     package let listener: String
     /// Reads the broker's ready count (set once the consumer exists).
     private let probe = Mutex<(@Sendable () async -> UInt32?)?>(nil)
-    /// Probes asked for by ``reportForCommit(excluding:)``, run by ``runProbes()`` (the newest request only).
-    private let probeRequests: AsyncStream<Void>
-    private let requestProbe: AsyncStream<Void>.Continuation
+    /// Where ``reportForCommit(excluding:)`` asks for a probe (the newest request only), kept for the next
+    /// ``runProbes()`` until one runs; each run takes the stream, and leaves a new one when it ends.
+    private let probeRequests = Mutex(ProbeRequests())
+
+    private struct ProbeRequests {
+        var stream: AsyncStream<Void>
+        var continuation: AsyncStream<Void>.Continuation
+        var running = false
+
+        init() {
+            (self.stream, self.continuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        }
+    }
 
     /// How old the broker's ready count in a batch's report may be. A probe is a passive declare on the consuming
     /// channel, answered after the deliveries ahead of it (about 10 ms a batch on a busy broker, perf): a batch uses
@@ -68,13 +78,24 @@ package final class ListenerLag: Sendable {
             state.probedAt.map { ContinuousClock.now - $0 <= Self.probeMaximumAge } ?? false
         }
         guard fresh else { return await self.probedReport(excluding: committing) }
-        self.requestProbe.yield()
+        _ = self.probeRequests.withLock { $0.continuation.yield() }
         return self.report(excluding: committing, at: BillingTime(date: Date()))
     }
 
-    /// Runs the probes that ``reportForCommit(excluding:)`` asks for, one at a time, until cancelled.
+    /// Runs the probes that ``reportForCommit(excluding:)`` asks for, one at a time, until cancelled (at once if
+    /// another run is going on).
     package func runProbes() async {
-        for await _ in self.probeRequests {
+        let taken = self.probeRequests.withLock { requests -> AsyncStream<Void>? in
+            guard !requests.running else { return nil }
+            requests.running = true
+            return requests.stream
+        }
+        guard let requests = taken else { return }
+        defer {
+            // The stream ends with this run (a stream is iterated once): the next run gets one of its own.
+            self.probeRequests.withLock { $0 = ProbeRequests() }
+        }
+        for await _ in requests {
             guard let probe = self.probe.withLock({ $0 }) else { continue }
             let started = ContinuousClock.now
             self.probed(ready: await probe(), startedAt: started)
@@ -90,7 +111,6 @@ package final class ListenerLag: Sendable {
     /// Creates a tracker.
     package init(listener: String) {
         self.listener = listener
-        (self.probeRequests, self.requestProbe) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// A batch was received (and `buffered` more wait on the connection).
