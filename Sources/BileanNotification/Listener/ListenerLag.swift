@@ -63,11 +63,15 @@ package final class ListenerLag: Sendable {
 
     /// Probes the broker's ready count, then makes the report (``report(excluding:at:)``).
     package func probedReport(excluding committing: Int?) async -> ListenerReport {
-        if let probe = self.probe.withLock({ $0 }) {
-            let started = ContinuousClock.now
-            self.probed(ready: await probe(), startedAt: started)
-        }
+        await self.probeNow()
         return self.report(excluding: committing, at: BillingTime(date: Date()))
+    }
+
+    /// Reads the broker's ready count through the probe set by the consumer (nothing before it is set).
+    package func probeNow() async {
+        guard let probe = self.probe.withLock({ $0 }) else { return }
+        let started = ContinuousClock.now
+        self.probed(ready: await probe(), startedAt: started)
     }
 
     /// The report for a batch about to commit: with the ready count of a probe started at most
@@ -95,11 +99,7 @@ package final class ListenerLag: Sendable {
             // The stream ends with this run (a stream is iterated once): the next run gets one of its own.
             self.probeRequests.withLock { $0 = ProbeRequests() }
         }
-        for await _ in requests {
-            guard let probe = self.probe.withLock({ $0 }) else { continue }
-            let started = ContinuousClock.now
-            self.probed(ready: await probe(), startedAt: started)
-        }
+        for await _ in requests { await self.probeNow() }
     }
 
     /// Whether the broker answers a passive declare of the queue now (`nil` probe: the consumer has not started).

@@ -151,8 +151,7 @@ package struct NotificationListener: Service {
             if ContinuousClock.now - lastRefresh >= Self.metricsRefreshInterval {
                 // The lag gauges, whether or not a report is due (a passive declare every few seconds).
                 lastRefresh = .now
-                let started = ContinuousClock.now
-                self.lag.probed(ready: await consumer.readyMessageCount(), startedAt: started)
+                await self.lag.probeNow()
                 self.metrics.record(self.lag.report(excluding: nil, at: BillingTime(date: Date()), marking: false))
             }
             guard !stopping.isRequested, !Task.isCancelled, self.lag.isReportDue(every: interval) else { continue }

@@ -90,7 +90,7 @@ struct SQLStoreTransaction: StoreTransaction {
         let rows: [SQLRow]
         if self.dialect == .sqlite {
             // One statement whatever the count (compiled once and kept): the ids go as one JSON array.
-            let array = try Self.jsonText(.array(unique.map(JSONValue.string)))
+            let array = try Self.jsonArray(unique)
             rows = try await self.query(
                 """
                 INSERT INTO processed_messages (message_id, processed_at)
@@ -229,7 +229,7 @@ struct SQLStoreTransaction: StoreTransaction {
         if self.dialect == .sqlite {
             // One statement whatever the count, so that it is compiled once and kept: the values go as one JSON
             // array, which SQLite's json_each reads; the column's index is still used (one search per value).
-            let array = try Self.jsonText(.array(unique.map(JSONValue.string)))
+            let array = try Self.jsonArray(unique)
             return try await self.query(body("\(unsafeRaw: column) IN (SELECT value FROM json_each(\(array)))"))
         }
         var result: [SQLRow] = []
@@ -244,6 +244,11 @@ struct SQLStoreTransaction: StoreTransaction {
             start += Self.rowsPerStatement
         }
         return result
+    }
+
+    /// Strings as one JSON array, the way SQLite's `json_each` takes a list in one bound value.
+    static func jsonArray(_ values: [String]) throws -> String {
+        try Self.jsonText(.array(values.map(JSONValue.string)))
     }
 
     static func jsonText(_ value: JSONValue) throws -> String {
