@@ -439,11 +439,17 @@ package enum BileanServer {
         listener.versionedTopics = options.versionedTopics
         listener.versionedExchanges = options.versionedExchanges
         listener.queue = options.queue
-        listener.prefetch = UInt16(clamping: options.prefetch)
         listener.batchSize = options.batchSize
         listener.batchMaxWait = .milliseconds(options.batchMaxWaitMilliseconds)
-        // Over RPC, several engines bill batches in parallel (acknowledged in order all the same).
-        listener.batchesInFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 1)
+        // Over RPC, several engines bill batches in parallel; with a local engine, two batches committing at once
+        // share one commit (SQLite's group commit) or overlap their round trips (PostgreSQL). Either way they are
+        // acknowledged in order.
+        let inFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 2)
+        listener.batchesInFlight = inFlight
+        listener.prefetch = UInt16(
+            clamping: options.prefetch
+                ?? NotificationOptions.defaultPrefetch(batchSize: options.batchSize, batchesInFlight: inFlight)
+        )
         listener.maximumBodySize = options.maximumBodySize
         // oslo declares its exchanges durable with amqp_durable_queues or rabbit_quorum_queue: declared the same way.
         listener.durableExchanges = options.durableExchanges || options.quorumQueue

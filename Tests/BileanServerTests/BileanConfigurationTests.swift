@@ -362,6 +362,31 @@ import Testing
         )
     }
 
+    @Test func theListenerCommitsTwoBatchesAtOnceWithTwoMoreBehindThemUnlessToldOtherwise() throws {
+        func setup(_ text: String) throws -> ListenerConfiguration {
+            let configuration = try Self.configuration("[DEFAULT]\ntransport_url = rabbit://u:p@mq:5672/\n" + text)
+            return try #require(
+                try BileanServer.listenerSetup(role: .all, configuration: configuration, logger: TestDatabase.logger)
+            ).configuration
+        }
+        // A local engine: two batches committing (one SQLite commit), a full batch for each and two behind them.
+        let local = try setup("")
+        #expect(local.batchesInFlight == 2)
+        #expect(local.batchSize == 500)
+        #expect(local.prefetch == 2000)
+        // Over RPC: four engines at once.
+        let rpc = try setup("engine = rpc\n")
+        #expect(rpc.batchesInFlight == 4)
+        #expect(rpc.prefetch == 3000)
+        // The prefetch follows the batch size and the slots, up to AMQP's 65,535; a set value is kept as it is.
+        let sized = try setup("[notification]\nbatch_size = 100\nbatches_in_flight = 3\n")
+        #expect(sized.prefetch == 500)
+        #expect(try setup("[notification]\nbatch_size = 10000\nbatches_in_flight = 16\n").prefetch == 65_535)
+        let set = try setup("[notification]\nprefetch = 700\nbatches_in_flight = 1\n")
+        #expect(set.prefetch == 700)
+        #expect(set.batchesInFlight == 1)
+    }
+
     @Test func theDefaultTopologyBindsNovasVersionedNotificationsAndDeclaresExchangesAsOsloDoes() throws {
         let configuration = try Self.configuration("[DEFAULT]\ntransport_url = rabbit://u:p@mq:5672/\n")
         let setup = try #require(

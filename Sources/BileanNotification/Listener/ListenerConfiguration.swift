@@ -19,8 +19,8 @@ package struct ListenerConfiguration: Sendable {
     package var priorities = ["info"]
     /// Bilean's own durable queue (`queue`); never the queues of other consumers such as Ceilometer.
     package var queue = "bilean-notifications"
-    /// The most unacknowledged deliveries (`prefetch`).
-    package var prefetch: UInt16 = 1000
+    /// The most unacknowledged deliveries (`prefetch`; by default a batch for each commit slot and two more).
+    package var prefetch: UInt16 = 2000
     /// The most messages billed in one transaction and acknowledged with one `multiple` ack (`batch_size`).
     package var batchSize = 500
     /// A batch commits when it is full, when no more messages are waiting, or when this long has passed since its
@@ -35,7 +35,7 @@ package struct ListenerConfiguration: Sendable {
     package var quorumQueue = false
     /// How many batches may commit at once (`batches_in_flight`): several engines over RPC bill them in parallel;
     /// they are acknowledged in order all the same.
-    package var batchesInFlight = 1
+    package var batchesInFlight = 2
     /// The largest body read (`max_body_size`, default 1 MiB); a larger one is set aside unread.
     package var maximumBodySize = 1_048_576
     /// This listener's name in its lag reports (`[DEFAULT] host` and the queue): a listener restarted on the same

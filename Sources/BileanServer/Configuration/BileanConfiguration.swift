@@ -151,14 +151,14 @@ package struct NotificationOptions: Sendable, Hashable {
     package var versionedExchanges = ["nova"]
     /// `[notification] queue`.
     package var queue = "bilean-notifications"
-    /// `[notification] prefetch`.
-    package var prefetch = 1000
+    /// `[notification] prefetch` (`nil`: ``defaultPrefetch(batchSize:batchesInFlight:)``).
+    package var prefetch: Int?
     /// `[notification] batch_size`.
     package var batchSize = 500
     /// `[notification] batch_max_wait`, milliseconds: a batch commits at the latest this long after its first
     /// delivery.
     package var batchMaxWaitMilliseconds = 10
-    /// `batches_in_flight`: batches committing at once (`nil`: 1 with a local engine, 4 over RPC).
+    /// `batches_in_flight`: batches committing at once (`nil`: 2 with a local engine, 4 over RPC).
     package var batchesInFlight: Int?
     /// `[notification] max_body_size`.
     package var maximumBodySize = 1_048_576
@@ -169,6 +169,18 @@ package struct NotificationOptions: Sendable, Hashable {
 
     /// The defaults.
     package init() {}
+
+    /// The unacknowledged deliveries when `prefetch` is not set: a full batch for every commit slot, and two more
+    /// received and parsed behind them (at most 65,535, AMQP's limit). When the batches committing end together
+    /// (SQLite commits them as one), two batches are ready to commit together again; with one more batch only, the
+    /// next commit would hold one. At the defaults: 500 × (2 + 2) = 2,000, and 3,000 over RPC.
+    /// - Parameters:
+    ///   - batchSize: `batch_size`.
+    ///   - batchesInFlight: The batches committing at once.
+    /// - Returns: The prefetch count.
+    package static func defaultPrefetch(batchSize: Int, batchesInFlight: Int) -> Int {
+        min(65_535, max(1, batchSize) * (max(1, batchesInFlight) + 2))
+    }
 }
 
 /// The scheduler's options (`[scheduler]`), with their defaults.

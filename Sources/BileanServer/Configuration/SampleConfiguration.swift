@@ -351,7 +351,13 @@ package enum SampleConfiguration {
             value: "bilean-notifications",
             help: "Bilean's own durable queue."
         ),
-        .init(section: "notification", name: "prefetch", value: "1000", help: "Unacknowledged deliveries."),
+        .init(
+            section: "notification",
+            name: "prefetch",
+            value: "",
+            help:
+                "Unacknowledged deliveries (default batch_size x (batches_in_flight + 2): 2000, 3000 with engine = rpc)."
+        ),
         .init(
             section: "notification",
             name: "batch_size",
@@ -369,7 +375,7 @@ package enum SampleConfiguration {
             section: "notification",
             name: "batches_in_flight",
             value: "",
-            help: "Batches committing at once (default 1, 4 with engine = rpc)."
+            help: "Batches committing at once (default 2, 4 with engine = rpc)."
         ),
         .init(
             section: "notification",
