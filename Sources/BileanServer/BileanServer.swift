@@ -442,8 +442,8 @@ package enum BileanServer {
         listener.batchSize = options.batchSize
         listener.batchMaxWait = .milliseconds(options.batchMaxWaitMilliseconds)
         // Over RPC, several engines bill batches in parallel; with a local engine, two batches committing at once
-        // share one commit (SQLite's group commit) or overlap their round trips (PostgreSQL). Either way they are
-        // acknowledged in order.
+        // share one commit on SQLite (its group commit) and run on two connections on PostgreSQL. Either way they
+        // are acknowledged in order.
         let inFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 2)
         listener.batchesInFlight = inFlight
         listener.prefetch = UInt16(
