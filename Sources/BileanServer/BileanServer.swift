@@ -444,12 +444,8 @@ package enum BileanServer {
         // Over RPC, several engines bill batches in parallel; with a local engine, two batches committing at once
         // share one commit on SQLite (its group commit) and run on two connections on PostgreSQL. Either way they
         // are acknowledged in order.
-        let inFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 2)
-        listener.batchesInFlight = inFlight
-        listener.prefetch = UInt16(
-            clamping: options.prefetch
-                ?? NotificationOptions.defaultPrefetch(batchSize: options.batchSize, batchesInFlight: inFlight)
-        )
+        listener.batchesInFlight = options.batchesInFlight ?? (configuration.engineMode == .rpc ? 4 : 2)
+        listener.configuredPrefetch = options.prefetch.map { UInt16(clamping: $0) }
         listener.maximumBodySize = options.maximumBodySize
         // oslo declares its exchanges durable with amqp_durable_queues or rabbit_quorum_queue: declared the same way.
         listener.durableExchanges = options.durableExchanges || options.quorumQueue

@@ -19,8 +19,16 @@ package struct ListenerConfiguration: Sendable {
     package var priorities = ["info"]
     /// Bilean's own durable queue (`queue`); never the queues of other consumers such as Ceilometer.
     package var queue = "bilean-notifications"
-    /// The most unacknowledged deliveries (`prefetch`; by default a batch for each commit slot and two more).
-    package var prefetch: UInt16 = 2000
+    /// `prefetch` when it is set; else ``prefetch`` follows the batch size and the commit slots.
+    package var configuredPrefetch: UInt16?
+    /// The most unacknowledged deliveries: `prefetch` when it is set, else a full batch for every commit slot and two
+    /// more received and parsed behind them (at most 65,535, AMQP's limit). When the batches committing end together
+    /// (SQLite commits them as one), two batches are ready to commit together again; with one more batch only, the
+    /// next commit would hold one. At the defaults: 500 × (2 + 2) = 2,000, and 3,000 over RPC (4 slots).
+    package var prefetch: UInt16 {
+        self.configuredPrefetch
+            ?? UInt16(clamping: max(1, self.batchSize) * (max(1, self.batchesInFlight) + 2))
+    }
     /// The most messages billed in one transaction and acknowledged with one `multiple` ack (`batch_size`).
     package var batchSize = 500
     /// A batch commits when it is full, when no more messages are waiting, or when this long has passed since its

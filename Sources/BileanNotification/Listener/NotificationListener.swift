@@ -85,6 +85,9 @@ package struct NotificationListener: Service {
                 "queue": "\(self.configuration.queue)",
                 "exchanges": "\(self.configuration.exchanges.joined(separator: ","))",
                 "broker": "\(self.configuration.connection.url.hosts.map { "\($0.host):\($0.port)" })",
+                "prefetch": "\(self.configuration.prefetch)",
+                "batch_size": "\(self.configuration.batchSize)",
+                "batches_in_flight": "\(self.configuration.batchesInFlight)",
             ]
         )
         self.lag.probing { await consumer.readyMessageCount() }

@@ -151,7 +151,7 @@ package struct NotificationOptions: Sendable, Hashable {
     package var versionedExchanges = ["nova"]
     /// `[notification] queue`.
     package var queue = "bilean-notifications"
-    /// `[notification] prefetch` (`nil`: ``defaultPrefetch(batchSize:batchesInFlight:)``).
+    /// `[notification] prefetch` (`nil`: the listener's default, from the batch size and the batches in flight).
     package var prefetch: Int?
     /// `[notification] batch_size`.
     package var batchSize = 500
@@ -169,18 +169,6 @@ package struct NotificationOptions: Sendable, Hashable {
 
     /// The defaults.
     package init() {}
-
-    /// The unacknowledged deliveries when `prefetch` is not set: a full batch for every commit slot, and two more
-    /// received and parsed behind them (at most 65,535, AMQP's limit). When the batches committing end together
-    /// (SQLite commits them as one), two batches are ready to commit together again; with one more batch only, the
-    /// next commit would hold one. At the defaults: 500 × (2 + 2) = 2,000, and 3,000 over RPC.
-    /// - Parameters:
-    ///   - batchSize: `batch_size`.
-    ///   - batchesInFlight: The batches committing at once.
-    /// - Returns: The prefetch count.
-    package static func defaultPrefetch(batchSize: Int, batchesInFlight: Int) -> Int {
-        min(65_535, max(1, batchSize) * (max(1, batchesInFlight) + 2))
-    }
 }
 
 /// The scheduler's options (`[scheduler]`), with their defaults.
